@@ -1,0 +1,15 @@
+namespace UserKeyedJwt;
+
+/// <summary>
+/// The validator's cache of derived user keys. Call <see cref="Invalidate"/> after changing a user's key inputs outside
+/// the library's own helpers, so that the change revokes earlier tokens on the very next request instead of after
+/// <see cref="UserKeyedJwtOptions.KeyCacheTtl"/>.
+/// </summary>
+public interface IUserKeyCache
+{
+    /// <summary>Drops every cached key of <paramref name="userId"/>. The next token of that user is checked against the store.</summary>
+    void Invalidate(string userId);
+
+    /// <summary>Drops every cached key.</summary>
+    void Clear();
+}

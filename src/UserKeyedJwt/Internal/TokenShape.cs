@@ -1,0 +1,170 @@
+using System.Buffers.Text;
+using System.Text.Json;
+
+namespace UserKeyedJwt.Internal;
+
+/// <summary>
+/// The structural checks that run before anything else is parsed: three base64url segments with no padding, a canonical
+/// 32-byte signature, and a header that holds exactly <c>alg</c>, <c>typ</c> and <c>kid</c>, each once, as strings.
+/// </summary>
+/// <remarks>
+/// Refusing every other header (<c>crit</c>, <c>jku</c>, <c>jwk</c>, <c>x5u</c>, <c>enc</c>, <c>zip</c>, ...) closes key
+/// injection and JWE confusion at the door; refusing duplicates removes any parser differential with IdentityModel.
+/// The signature must be canonical base64url, since the last of its 43 characters carries two unused bits that would
+/// otherwise let four different strings carry the same signature.
+/// </remarks>
+internal static class TokenShape
+{
+    public const int SignatureLength = 43;
+    public const string AccessType = "at+jwt";
+    public const string RefreshType = "rt+jwt";
+    private const int MaxHeaderLength = 1024;
+    private const int MaxKidLength = ServerSecretId.MaxLength + 2 + UserSigningKey.FingerprintLength + UserSigningKey.TagLength;
+
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 2, CommentHandling = JsonCommentHandling.Disallow, AllowTrailingCommas = false };
+
+    public static string TypeOf(TokenPurpose purpose) => purpose == TokenPurpose.Refresh ? RefreshType : AccessType;
+
+    /// <summary>Checks the segments; on success gives the length of the header segment.</summary>
+    public static bool TrySplit(string token, out int headerLength)
+    {
+        headerLength = token.IndexOf('.', StringComparison.Ordinal);
+        if (headerLength <= 0)
+        {
+            return false;
+        }
+
+        var second = token.IndexOf('.', headerLength + 1);
+        if (second <= headerLength + 1 || token.Length - second - 1 != SignatureLength)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < token.Length; i++)
+        {
+            var c = token[i];
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' || (c == '.' && (i == headerLength || i == second))))
+            {
+                return false;
+            }
+        }
+
+        // 43 characters carry 258 bits for a 256-bit MAC: the last character's two low bits must be zero.
+        return (AlphabetIndex(token[^1]) & 0b11) == 0;
+    }
+
+    /// <summary>Reads the header strictly. Returns <see langword="null"/> when it is acceptable for <paramref name="purpose"/>.</summary>
+    public static TokenFailureReason? ReadHeader(ReadOnlySpan<char> encodedHeader, TokenPurpose purpose, out string? kid)
+    {
+        kid = null;
+        if (encodedHeader.Length > MaxHeaderLength)
+        {
+            return TokenFailureReason.Malformed;
+        }
+
+        Span<byte> json = stackalloc byte[MaxHeaderLength];
+        if (Base64Url.DecodeFromChars(encodedHeader, json, out _, out var written) != System.Buffers.OperationStatus.Done)
+        {
+            return TokenFailureReason.Malformed;
+        }
+
+        bool algOk = false, sawAlg = false, sawTyp = false;
+        TokenFailureReason? typeFailure = null;
+        var reader = new Utf8JsonReader(json[..written], ReaderOptions);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return TokenFailureReason.Malformed;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("alg"u8) && !sawAlg)
+                {
+                    sawAlg = true;
+                    algOk = reader.Read() && reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("HS256"u8);
+                }
+                else if (reader.ValueTextEquals("typ"u8) && !sawTyp)
+                {
+                    sawTyp = true;
+                    if (!reader.Read() || reader.TokenType != JsonTokenType.String)
+                    {
+                        return TokenFailureReason.Malformed;
+                    }
+
+                    var expected = purpose == TokenPurpose.Refresh ? "rt+jwt"u8 : "at+jwt"u8;
+                    var other = purpose == TokenPurpose.Refresh ? "at+jwt"u8 : "rt+jwt"u8;
+                    typeFailure = reader.ValueTextEquals(expected) ? null
+                        : reader.ValueTextEquals(other) ? TokenFailureReason.WrongPurpose
+                        : TokenFailureReason.Malformed;
+                }
+                else if (reader.ValueTextEquals("kid"u8) && kid is null)
+                {
+                    if (!reader.Read() || reader.TokenType != JsonTokenType.String || reader.ValueSpan.Length > MaxKidLength * 6)
+                    {
+                        return TokenFailureReason.Malformed;
+                    }
+
+                    kid = reader.GetString();
+                }
+                else
+                {
+                    // An unexpected or repeated member.
+                    kid = null;
+                    return TokenFailureReason.Malformed;
+                }
+            }
+
+            if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+            {
+                kid = null;
+                return TokenFailureReason.Malformed;
+            }
+        }
+        catch (JsonException)
+        {
+            kid = null;
+            return TokenFailureReason.Malformed;
+        }
+
+        if (!algOk || !sawTyp || kid is null)
+        {
+            kid = null;
+            return TokenFailureReason.Malformed;
+        }
+
+        return typeFailure;
+    }
+
+    /// <summary>Splits <c>kid</c> into secret id, fingerprint and tag, checking each part's shape.</summary>
+    public static bool TryParseKid(string kid, out Range secretId, out Range fingerprint, out Range tag)
+    {
+        secretId = fingerprint = tag = default;
+        var tail = 1 + UserSigningKey.FingerprintLength + 1 + UserSigningKey.TagLength;
+        if (kid.Length <= tail || kid.Length > MaxKidLength)
+        {
+            return false;
+        }
+
+        var idLength = kid.Length - tail;
+        if (kid[idLength] != '.' || kid[idLength + 1 + UserSigningKey.FingerprintLength] != '.' || !ServerSecretId.IsValid(kid.AsSpan(0, idLength)))
+        {
+            return false;
+        }
+
+        secretId = 0..idLength;
+        fingerprint = (idLength + 1)..(idLength + 1 + UserSigningKey.FingerprintLength);
+        tag = (kid.Length - UserSigningKey.TagLength)..;
+        return Base64Url.IsValid(kid.AsSpan(fingerprint)) && Base64Url.IsValid(kid.AsSpan(tag));
+    }
+
+    private static int AlphabetIndex(char c) => c switch
+    {
+        >= 'A' and <= 'Z' => c - 'A',
+        >= 'a' and <= 'z' => c - 'a' + 26,
+        >= '0' and <= '9' => c - '0' + 52,
+        '-' => 62,
+        _ => 63,
+    };
+}

@@ -1,0 +1,200 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace UserKeyedJwt.Internal;
+
+/// <summary>
+/// A bounded cache of derived keys, one entry per user, holding that user's keys per server secret and purpose.
+/// It never holds key material (password hash, stamp): only derived keys.
+/// </summary>
+/// <remarks>
+/// Staleness is the danger here, not misses. A lookup that started before an invalidation must not put its (possibly
+/// stale) key into the cache afterwards: every invalidation bumps an epoch, and <see cref="Add"/> only stores a key whose
+/// lookup began in the current epoch, re-checking after the write.
+/// </remarks>
+internal sealed class UserKeyCache : IUserKeyCache
+{
+    private const int MaxKeysPerUser = 4;
+
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly Lock _sweepLock = new();
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly int _capacity;
+    private readonly long _ttlTicks;
+    private long _epoch;
+    private int _count;
+
+    public UserKeyCache(IOptions<UserKeyedJwtOptions> options, TimeProvider time, ILogger<UserKeyCache> logger)
+    {
+        _time = time;
+        _logger = logger;
+        var value = options.Value;
+        _capacity = value.KeyCacheSize;
+        _ttlTicks = checked((long)(value.KeyCacheTtl.TotalSeconds * time.TimestampFrequency));
+    }
+
+    public bool Enabled => _capacity > 0 && _ttlTicks > 0;
+
+    public int Count => Volatile.Read(ref _count);
+
+    public long Epoch => Volatile.Read(ref _epoch);
+
+    public UserSigningKey? Find(string userId, ServerSecret secret, TokenPurpose purpose)
+    {
+        if (!_entries.TryGetValue(userId, out var entry))
+        {
+            return null;
+        }
+
+        if (_time.GetTimestamp() >= entry.ExpiresAt)
+        {
+            Remove(userId, entry);
+            return null;
+        }
+
+        foreach (var key in entry.Keys)
+        {
+            // Reference equality: a reloaded ring makes new ServerSecret objects, so keys of a removed secret never match.
+            if (ReferenceEquals(key.Secret, secret) && key.Purpose == purpose)
+            {
+                return key;
+            }
+        }
+
+        return null;
+    }
+
+    public void Add(UserSigningKey key, long epochAtLookup)
+    {
+        if (!Enabled || Epoch != epochAtLookup)
+        {
+            return;
+        }
+
+        var now = _time.GetTimestamp();
+        while (true)
+        {
+            if (_entries.TryGetValue(key.UserId, out var existing))
+            {
+                var replacement = now >= existing.ExpiresAt
+                    ? new Entry([key], now + _ttlTicks)
+                    : new Entry(With(existing.Keys, key), existing.ExpiresAt);
+                if (_entries.TryUpdate(key.UserId, replacement, existing))
+                {
+                    break;
+                }
+            }
+            else
+            {
+                EnsureCapacity();
+                if (_entries.TryAdd(key.UserId, new Entry([key], now + _ttlTicks)))
+                {
+                    Interlocked.Increment(ref _count);
+                    break;
+                }
+            }
+        }
+
+        // Lost a race with Invalidate: the key may be stale, so drop it.
+        if (Epoch != epochAtLookup && _entries.TryRemove(key.UserId, out _))
+        {
+            Interlocked.Decrement(ref _count);
+        }
+    }
+
+    public void Invalidate(string userId)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        Interlocked.Increment(ref _epoch);
+        if (_entries.TryRemove(userId, out _))
+        {
+            Interlocked.Decrement(ref _count);
+        }
+
+        Log.KeyCacheInvalidated(_logger, userId);
+    }
+
+    public void Clear()
+    {
+        Interlocked.Increment(ref _epoch);
+        lock (_sweepLock)
+        {
+            _entries.Clear();
+            Volatile.Write(ref _count, 0);
+        }
+    }
+
+    private static UserSigningKey[] With(UserSigningKey[] keys, UserSigningKey key)
+    {
+        var list = new List<UserSigningKey>(keys.Length + 1) { key };
+        foreach (var other in keys)
+        {
+            if (list.Count < MaxKeysPerUser && !(ReferenceEquals(other.Secret, key.Secret) && other.Purpose == key.Purpose))
+            {
+                list.Add(other);
+            }
+        }
+
+        return [.. list];
+    }
+
+    private void Remove(string userId, Entry entry)
+    {
+        if (_entries.TryRemove(new KeyValuePair<string, Entry>(userId, entry)))
+        {
+            Interlocked.Decrement(ref _count);
+        }
+    }
+
+    private void EnsureCapacity()
+    {
+        if (Volatile.Read(ref _count) < _capacity)
+        {
+            return;
+        }
+
+        lock (_sweepLock)
+        {
+            if (Volatile.Read(ref _count) < _capacity)
+            {
+                return;
+            }
+
+            // Expired entries go first; then arbitrary ones (hash order) down to 90%, so sweeps stay rare and O(1) amortised.
+            var now = _time.GetTimestamp();
+            foreach (var pair in _entries)
+            {
+                if (now >= pair.Value.ExpiresAt)
+                {
+                    _entries.TryRemove(pair);
+                }
+            }
+
+            var target = _capacity - Math.Max(1, _capacity / 10);
+            var excess = _entries.Count - target;
+            if (excess > 0)
+            {
+                foreach (var pair in _entries)
+                {
+                    if (excess-- <= 0)
+                    {
+                        break;
+                    }
+
+                    _entries.TryRemove(pair);
+                }
+            }
+
+            Volatile.Write(ref _count, _entries.Count);
+        }
+    }
+
+    private sealed class Entry(UserSigningKey[] keys, long expiresAt)
+    {
+        public UserSigningKey[] Keys { get; } = keys;
+
+        public long ExpiresAt { get; } = expiresAt;
+    }
+}

@@ -1,0 +1,78 @@
+using System.Diagnostics.Metrics;
+
+namespace UserKeyedJwt.Internal;
+
+/// <summary>The <c>UserKeyedJwt</c> meter and its instruments.</summary>
+internal sealed class UserKeyedJwtMetrics : IDisposable
+{
+    public const string MeterName = "UserKeyedJwt";
+
+    private readonly Meter _meter;
+    private readonly bool _ownsMeter;
+    private readonly Counter<long> _validations;
+    private readonly Counter<long> _storeLookups;
+    private readonly Counter<long> _cacheHits;
+    private readonly Counter<long> _cacheMisses;
+    private readonly Counter<long> _issued;
+
+    public UserKeyedJwtMetrics(IMeterFactory? meterFactory = null)
+    {
+        if (meterFactory is null)
+        {
+            _meter = new Meter(MeterName);
+            _ownsMeter = true;
+        }
+        else
+        {
+            _meter = meterFactory.Create(MeterName);
+        }
+
+        _validations = _meter.CreateCounter<long>("userkeyedjwt.validations", "{token}", "Token validations, by result and failure reason.");
+        _storeLookups = _meter.CreateCounter<long>("userkeyedjwt.store.lookups", "{lookup}", "Lookups made through IUserKeyMaterialSource, by outcome.");
+        _cacheHits = _meter.CreateCounter<long>("userkeyedjwt.key_cache.hits", "{lookup}", "Derived-key cache hits.");
+        _cacheMisses = _meter.CreateCounter<long>("userkeyedjwt.key_cache.misses", "{lookup}", "Derived-key cache misses.");
+        _issued = _meter.CreateCounter<long>("userkeyedjwt.tokens.issued", "{token}", "Tokens issued, by purpose.");
+    }
+
+    public void Validated(TokenPurpose purpose) =>
+        _validations.Add(1, new KeyValuePair<string, object?>("result", "success"), new KeyValuePair<string, object?>("purpose", PurposeTag(purpose)));
+
+    public void Rejected(TokenPurpose purpose, TokenFailureReason reason) =>
+        _validations.Add(
+            1,
+            new KeyValuePair<string, object?>("result", "failure"),
+            new KeyValuePair<string, object?>("purpose", PurposeTag(purpose)),
+            new KeyValuePair<string, object?>("reason", ReasonTag(reason)));
+
+    public void StoreLookup(string outcome) => _storeLookups.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
+    public void CacheHit() => _cacheHits.Add(1);
+
+    public void CacheMiss() => _cacheMisses.Add(1);
+
+    public void Issued(TokenPurpose purpose) => _issued.Add(1, new KeyValuePair<string, object?>("purpose", PurposeTag(purpose)));
+
+    public void Dispose()
+    {
+        if (_ownsMeter)
+        {
+            _meter.Dispose();
+        }
+    }
+
+    private static string PurposeTag(TokenPurpose purpose) => purpose == TokenPurpose.Refresh ? "refresh" : "access";
+
+    private static string ReasonTag(TokenFailureReason reason) => reason switch
+    {
+        TokenFailureReason.Malformed => "malformed",
+        TokenFailureReason.WrongPurpose => "wrong_purpose",
+        TokenFailureReason.Expired => "expired",
+        TokenFailureReason.NotYetValid => "not_yet_valid",
+        TokenFailureReason.Forged => "forged",
+        TokenFailureReason.UnknownUser => "unknown_user",
+        TokenFailureReason.Revoked => "revoked",
+        TokenFailureReason.Tampered => "tampered",
+        TokenFailureReason.StoreUnavailable => "store_unavailable",
+        _ => "other",
+    };
+}

@@ -1,0 +1,16 @@
+namespace UserKeyedJwt;
+
+/// <summary>One server secret in the ring.</summary>
+public sealed class ServerSecretOptions
+{
+    /// <summary>The secret's id, written into every token's <c>kid</c>. See <see cref="ServerSecretId"/> for the format.</summary>
+    /// <value>No default: required.</value>
+    public string? Id { get; set; }
+
+    /// <summary>
+    /// The secret, base64-encoded: at least 32 random bytes. Generate one with
+    /// <c>openssl rand -base64 32</c>, and keep it in a secret store, never in source control.
+    /// </summary>
+    /// <value>No default: required.</value>
+    public string? Secret { get; set; }
+}

@@ -1,0 +1,401 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using UserKeyedJwt.Internal;
+
+namespace UserKeyedJwt;
+
+/// <summary>
+/// A <see cref="JsonWebTokenHandler"/> that validates UserKeyedJwt tokens. It runs every cheap check first (size, shape,
+/// header, lifetime, issuer, audience and the <c>kid</c> pre-authenticator tag), so forged subjects never reach the user
+/// store. It then makes at most one asynchronous lookup, places the derived user key where
+/// <see cref="UserKeyedSigningKeyResolver"/> finds it, and lets IdentityModel verify the signature.
+/// </summary>
+/// <remarks>
+/// One instance is a singleton, safe for concurrent use. Get it from dependency injection after
+/// <c>services.AddUserKeyedJwt(...)</c>. Rejections are results, never exceptions: the reason is in
+/// <see cref="TokenValidationResult.Exception"/> as a <see cref="UserKeyedTokenValidationException"/>.
+/// </remarks>
+public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
+{
+    private readonly ServerSecretRingProvider _ring;
+    private readonly UserKeyCache _cache;
+    private readonly IUserKeyMaterialSource _source;
+    private readonly TimeProvider _time;
+    private readonly UserKeyedJwtMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly UserKeyedJwtOptions _options;
+    private readonly TokenValidationParameters _accessParameters;
+    private readonly TokenValidationParameters _refreshParameters;
+
+    internal UserKeyedTokenHandler(
+        IOptions<UserKeyedJwtOptions> options,
+        ServerSecretRingProvider ring,
+        UserKeyCache cache,
+        IUserKeyMaterialSource source,
+        TimeProvider time,
+        UserKeyedJwtMetrics metrics,
+        ILogger<UserKeyedTokenHandler> logger)
+    {
+        _options = options.Value;
+        _ring = ring;
+        _cache = cache;
+        _source = source;
+        _time = time;
+        _metrics = metrics;
+        _logger = logger;
+        MaximumTokenSizeInBytes = _options.MaxTokenLength;
+        SetDefaultTimesOnTokenCreation = false;
+        _accessParameters = CreateValidationParameters(TokenPurpose.Access);
+        _refreshParameters = CreateValidationParameters(TokenPurpose.Refresh);
+    }
+
+    /// <summary>
+    /// Strict validation parameters for <paramref name="purpose"/>: the configured issuer and audience, HS256 only, the
+    /// purpose's <c>typ</c>, required expiry, the configured clock skew and <see cref="TimeProvider"/>, and
+    /// <see cref="UserKeyedSigningKeyResolver"/>. Use them when wiring a handler by hand.
+    /// </summary>
+    public TokenValidationParameters CreateValidationParameters(TokenPurpose purpose = TokenPurpose.Access)
+    {
+        var parameters = new TokenValidationParameters();
+        Harden(parameters, purpose);
+        return parameters;
+    }
+
+    /// <summary>Validates an access token. JwtBearer calls this.</summary>
+    public override Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
+    {
+        ArgumentNullException.ThrowIfNull(validationParameters);
+        return ValidateCoreAsync(token, validationParameters, TokenPurpose.Access, CancellationToken.None);
+    }
+
+    /// <summary>Validates an access token that was read already.</summary>
+    public override Task<TokenValidationResult> ValidateTokenAsync(SecurityToken token, TokenValidationParameters validationParameters)
+    {
+        ArgumentNullException.ThrowIfNull(validationParameters);
+        return token is JsonWebToken jwt
+            ? ValidateCoreAsync(jwt.EncodedToken, validationParameters, TokenPurpose.Access, CancellationToken.None)
+            : Task.FromResult(Reject(TokenPurpose.Access, TokenFailureReason.Malformed, null));
+    }
+
+    /// <summary>Validates a token of the given purpose with the configured settings.</summary>
+    /// <param name="token">The compact JWS.</param>
+    /// <param name="purpose">Whether an access or a refresh token is expected.</param>
+    /// <param name="cancellationToken">Cancels the user-store lookup; a cancelled lookup rejects the token.</param>
+    public async Task<UserKeyedValidationResult> ValidateAsync(string token, TokenPurpose purpose = TokenPurpose.Access, CancellationToken cancellationToken = default)
+    {
+        var parameters = purpose == TokenPurpose.Refresh ? _refreshParameters : _accessParameters;
+        var result = await ValidateCoreAsync(token, parameters, purpose, cancellationToken).ConfigureAwait(false);
+        return result.IsValid
+            ? UserKeyedValidationResult.Success(result.ClaimsIdentity, (JsonWebToken)result.SecurityToken)
+            : UserKeyedValidationResult.Failure((result.Exception as UserKeyedTokenValidationException)?.Reason ?? TokenFailureReason.Malformed);
+    }
+
+    /// <summary>
+    /// For handlers that call the resolver themselves, such as <c>JwtSecurityTokenHandler</c>: runs the cheap checks and the
+    /// one asynchronous lookup, and returns a hardened copy of <paramref name="validationParameters"/> carrying the user key
+    /// for <see cref="UserKeyedSigningKeyResolver"/>. Returns <see langword="null"/> when the token is rejected already.
+    /// </summary>
+    public async Task<TokenValidationParameters?> PrefetchAsync(string token, TokenValidationParameters validationParameters, TokenPurpose purpose = TokenPurpose.Access, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(validationParameters);
+        var prepared = await PrepareAsync(token, purpose, cancellationToken).ConfigureAwait(false);
+        if (prepared.Failure is { } reason)
+        {
+            Reject(purpose, reason, prepared.UserId);
+            return null;
+        }
+
+        var parameters = validationParameters.Clone();
+        Harden(parameters, purpose);
+        UserKeyedSigningKeyResolver.Place(parameters, prepared.Key!);
+        return parameters;
+    }
+
+    private async Task<TokenValidationResult> ValidateCoreAsync(string token, TokenValidationParameters validationParameters, TokenPurpose purpose, CancellationToken cancellationToken)
+    {
+        var prepared = await PrepareAsync(token, purpose, cancellationToken).ConfigureAwait(false);
+        if (prepared.Failure is { } reason)
+        {
+            return Reject(purpose, reason, prepared.UserId);
+        }
+
+        var parameters = validationParameters.Clone();
+        Harden(parameters, purpose);
+        UserKeyedSigningKeyResolver.Place(parameters, prepared.Key!);
+
+        TokenValidationResult result;
+        try
+        {
+            result = await base.ValidateTokenAsync(prepared.Token!, parameters).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Fail closed: nothing that goes wrong in IdentityModel may authenticate or escape as a 500.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return Reject(purpose, TokenFailureReason.Malformed, prepared.UserId);
+        }
+
+        if (!result.IsValid)
+        {
+            return Reject(purpose, Classify(result.Exception), prepared.UserId);
+        }
+
+        _metrics.Validated(purpose);
+        Log.TokenValidated(_logger, prepared.UserId!, purpose);
+        return result;
+    }
+
+    private async ValueTask<Preparation> PrepareAsync(string? token, TokenPurpose purpose, CancellationToken cancellationToken)
+    {
+        var cheap = CheckCheaply(token, purpose);
+        if (cheap.Failure is not null)
+        {
+            return cheap;
+        }
+
+        var jwt = cheap.Token!;
+        var userId = cheap.UserId!;
+        var secret = cheap.Secret!;
+        var key = _cache.Find(userId, secret, purpose);
+        if (key is not null)
+        {
+            _metrics.CacheHit();
+        }
+        else
+        {
+            _metrics.CacheMiss();
+            var epoch = _cache.Epoch;
+            var (material, failure) = await LookupAsync(userId, cancellationToken).ConfigureAwait(false);
+            if (failure is not null)
+            {
+                return Preparation.Fail(failure.Value, userId);
+            }
+
+            key = UserSigningKey.Derive(secret, material!, purpose);
+            _cache.Add(key, epoch);
+        }
+
+        // The tag already verified, so a differing fingerprint means the user's key inputs changed since issuance.
+        var tokenFingerprint = jwt.Kid.AsSpan(cheap.Fingerprint);
+        if (!CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(tokenFingerprint), MemoryMarshal.AsBytes(key.Fingerprint)))
+        {
+            return Preparation.Fail(TokenFailureReason.Revoked, userId);
+        }
+
+        return new Preparation(jwt, key, secret, userId, default, null);
+    }
+
+    private Preparation CheckCheaply(string? token, TokenPurpose purpose)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length > _options.MaxTokenLength || !TokenShape.TrySplit(token, out var headerLength))
+        {
+            return Preparation.Fail(TokenFailureReason.Malformed);
+        }
+
+        if (TokenShape.ReadHeader(token.AsSpan(0, headerLength), purpose, out var kid) is { } headerFailure)
+        {
+            return Preparation.Fail(headerFailure);
+        }
+
+        if (!TokenShape.TryParseKid(kid!, out var secretIdRange, out var fingerprintRange, out var tagRange))
+        {
+            return Preparation.Fail(TokenFailureReason.Malformed);
+        }
+
+        JsonWebToken jwt;
+        string? userId;
+        DateTime expires, notBefore;
+        try
+        {
+            jwt = ReadJsonWebToken(token);
+            userId = jwt.Subject;
+            expires = jwt.ValidTo;
+            notBefore = jwt.ValidFrom;
+            if (string.IsNullOrEmpty(userId) || userId.Length > 256 || expires == DateTime.MinValue
+                || !string.Equals(jwt.Issuer, _options.Issuer, StringComparison.Ordinal) || !HasAudience(jwt, _options.Audience!))
+            {
+                return Preparation.Fail(TokenFailureReason.Malformed);
+            }
+        }
+#pragma warning disable CA1031 // Whatever the parser throws on hostile input is a malformed token, never a 500.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return Preparation.Fail(TokenFailureReason.Malformed);
+        }
+
+        var now = _time.GetUtcNow().UtcDateTime;
+        if (now > expires.Add(_options.ClockSkew))
+        {
+            return Preparation.Fail(TokenFailureReason.Expired);
+        }
+
+        if (notBefore != DateTime.MinValue && notBefore > now.Add(_options.ClockSkew))
+        {
+            return Preparation.Fail(TokenFailureReason.NotYetValid);
+        }
+
+        var secret = _ring.Current.Find(kid!.AsSpan(secretIdRange));
+        if (secret is null)
+        {
+            Log.UnknownServerSecret(_logger, kid![secretIdRange]);
+            return Preparation.Fail(TokenFailureReason.Forged);
+        }
+
+        if (!TagVerifies(secret, userId, kid.AsSpan(fingerprintRange), kid.AsSpan(tagRange)))
+        {
+            return Preparation.Fail(TokenFailureReason.Forged);
+        }
+
+        return new Preparation(jwt, null, secret, userId, fingerprintRange, null);
+    }
+
+    private static bool TagVerifies(ServerSecret secret, string userId, ReadOnlySpan<char> fingerprint, ReadOnlySpan<char> tag)
+    {
+        Span<byte> expected = stackalloc byte[UserKeyDerivation.TagSizeInBytes];
+        try
+        {
+            UserKeyDerivation.Tag(secret.TagKey, userId, fingerprint, secret.Id, expected);
+        }
+        catch (System.Text.EncoderFallbackException)
+        {
+            // A subject with a lone surrogate: we never sign one.
+            return false;
+        }
+
+        Span<char> expectedText = stackalloc char[UserSigningKey.TagLength];
+        System.Buffers.Text.Base64Url.EncodeToChars(expected, expectedText);
+        return CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(expectedText), MemoryMarshal.AsBytes(tag));
+    }
+
+    private static bool HasAudience(JsonWebToken jwt, string audience)
+    {
+        foreach (var candidate in jwt.Audiences)
+        {
+            if (string.Equals(candidate, audience, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private async ValueTask<(UserKeyMaterial? Material, TokenFailureReason? Failure)> LookupAsync(string userId, CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource(_options.StoreTimeout, _time);
+        using var link = cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), timeout);
+        UserKeyMaterial? material;
+        try
+        {
+            // WaitAsync: a source that ignores its token still can't hold the request past the timeout.
+            material = await _source.FindAsync(userId, timeout.Token).AsTask().WaitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            _metrics.StoreLookup("timeout");
+            Log.UserStoreTimedOut(_logger, userId, _options.StoreTimeout);
+            return (null, TokenFailureReason.StoreUnavailable);
+        }
+#pragma warning disable CA1031 // Fail closed: a store that throws rejects the token.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _metrics.StoreLookup("error");
+            Log.UserStoreFailed(_logger, userId, ex.GetType().FullName ?? ex.GetType().Name);
+            return (null, TokenFailureReason.StoreUnavailable);
+        }
+
+        if (material is null)
+        {
+            _metrics.StoreLookup("not_found");
+            return (null, TokenFailureReason.UnknownUser);
+        }
+
+        _metrics.StoreLookup("found");
+        if (!string.Equals(material.UserId, userId, StringComparison.Ordinal))
+        {
+            Log.SourceReturnedOtherUser(_logger, userId);
+            return (null, TokenFailureReason.UnknownUser);
+        }
+
+        return (material, null);
+    }
+
+    private void Harden(TokenValidationParameters parameters, TokenPurpose purpose)
+    {
+        // Whatever the caller configured, these settings are ours: no delegate may replace a check, no other key may be
+        // tried, and no configuration manager may widen the accepted keys.
+        parameters.IssuerSigningKeyResolver = UserKeyedSigningKeyResolver.Resolve;
+        parameters.IssuerSigningKeyResolverUsingConfiguration = null;
+        parameters.IssuerSigningKey = null;
+        parameters.IssuerSigningKeys = null;
+        parameters.TryAllIssuerSigningKeys = false;
+        parameters.SignatureValidator = null;
+        parameters.SignatureValidatorUsingConfiguration = null;
+        parameters.IssuerSigningKeyValidator = null;
+        parameters.IssuerSigningKeyValidatorUsingConfiguration = null;
+        parameters.IssuerValidator = null;
+        parameters.IssuerValidatorUsingConfiguration = null;
+        parameters.AudienceValidator = null;
+        // IdentityModel reads the wall clock; lifetimes are judged on our TimeProvider instead, here and in the cheap checks.
+        parameters.LifetimeValidator = ValidateLifetime;
+        parameters.AlgorithmValidator = null;
+        parameters.TypeValidator = null;
+        parameters.TokenReader = null;
+        parameters.ConfigurationManager = null;
+        parameters.ValidateWithLKG = false;
+        parameters.RequireSignedTokens = true;
+        parameters.RequireExpirationTime = true;
+        parameters.ValidateLifetime = true;
+        parameters.ValidateIssuer = true;
+        parameters.ValidIssuer = _options.Issuer;
+        parameters.ValidIssuers = null;
+        parameters.ValidateAudience = true;
+        parameters.ValidAudience = _options.Audience;
+        parameters.ValidAudiences = null;
+        parameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
+        parameters.ValidTypes = [TokenShape.TypeOf(purpose)];
+        parameters.ClockSkew = _options.ClockSkew;
+        parameters.CryptoProviderFactory = null;
+    }
+
+    private bool ValidateLifetime(DateTime? notBefore, DateTime? expires, SecurityToken securityToken, TokenValidationParameters validationParameters)
+    {
+        var now = _time.GetUtcNow().UtcDateTime;
+        return expires is { } exp && now <= exp.Add(_options.ClockSkew) && (notBefore is not { } nbf || nbf <= now.Add(_options.ClockSkew));
+    }
+
+    private static TokenFailureReason Classify(Exception? exception) => exception switch
+    {
+        UserKeyedTokenValidationException known => known.Reason,
+        SecurityTokenInvalidSignatureException or SecurityTokenSignatureKeyNotFoundException => TokenFailureReason.Tampered,
+        SecurityTokenExpiredException => TokenFailureReason.Expired,
+        SecurityTokenNotYetValidException => TokenFailureReason.NotYetValid,
+        _ => TokenFailureReason.Malformed,
+    };
+
+    private TokenValidationResult Reject(TokenPurpose purpose, TokenFailureReason reason, string? userId)
+    {
+        _metrics.Rejected(purpose, reason);
+        if (userId is null)
+        {
+            Log.TokenRejected(_logger, purpose, reason);
+        }
+        else
+        {
+            Log.TokenRejectedForUser(_logger, userId, purpose, reason);
+        }
+
+        return new TokenValidationResult { IsValid = false, Exception = new UserKeyedTokenValidationException(reason) };
+    }
+
+    private readonly record struct Preparation(JsonWebToken? Token, UserSigningKey? Key, ServerSecret? Secret, string? UserId, Range Fingerprint, TokenFailureReason? Failure)
+    {
+        public static Preparation Fail(TokenFailureReason reason, string? userId = null) => new(null, null, null, userId, default, reason);
+    }
+}

@@ -1,0 +1,112 @@
+using System.Buffers.Text;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using UserKeyedJwt.Internal;
+
+namespace UserKeyedJwt;
+
+/// <summary>
+/// Issues tokens signed under the user's derived key and the active server secret. Issuing does no I/O: the caller passes
+/// the user's current <see cref="UserKeyMaterial"/>, typically just read from the user store.
+/// </summary>
+public sealed class UserKeyedTokenIssuer
+{
+    private static readonly HashSet<string> ReservedClaims = new(StringComparer.Ordinal)
+    {
+        JwtRegisteredClaimNames.Sub, JwtRegisteredClaimNames.Jti, JwtRegisteredClaimNames.Iat, JwtRegisteredClaimNames.Nbf,
+        JwtRegisteredClaimNames.Exp, JwtRegisteredClaimNames.Iss, JwtRegisteredClaimNames.Aud,
+    };
+
+    private readonly JsonWebTokenHandler _writer = new() { SetDefaultTimesOnTokenCreation = false };
+    private readonly UserKeyedJwtOptions _options;
+    private readonly ServerSecretRingProvider _ring;
+    private readonly TimeProvider _time;
+    private readonly UserKeyedJwtMetrics _metrics;
+    private readonly ILogger _logger;
+
+    internal UserKeyedTokenIssuer(IOptions<UserKeyedJwtOptions> options, ServerSecretRingProvider ring, TimeProvider time, UserKeyedJwtMetrics metrics, ILogger<UserKeyedTokenIssuer> logger)
+    {
+        _options = options.Value;
+        _ring = ring;
+        _time = time;
+        _metrics = metrics;
+        _logger = logger;
+    }
+
+    /// <summary>Issues a token for <paramref name="user"/>.</summary>
+    /// <param name="user">The user's current key material. A token issued from stale material is rejected as revoked.</param>
+    /// <param name="claims">
+    /// Further claims, such as roles or a session id. <c>sub</c>, <c>jti</c>, <c>iat</c>, <c>nbf</c>, <c>exp</c>, <c>iss</c>
+    /// and <c>aud</c> are set by the issuer and refused here.
+    /// </param>
+    /// <param name="purpose">Access (the default) or refresh.</param>
+    /// <param name="lifetime">
+    /// The lifetime; by default <see cref="UserKeyedJwtOptions.AccessTokenLifetime"/> or
+    /// <see cref="UserKeyedJwtOptions.RefreshTokenLifetime"/>. It may not exceed that configured lifetime.
+    /// </param>
+    public IssuedToken Issue(UserKeyMaterial user, IEnumerable<Claim>? claims = null, TokenPurpose purpose = TokenPurpose.Access, TimeSpan? lifetime = null)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var maxLifetime = purpose == TokenPurpose.Refresh ? _options.RefreshTokenLifetime : _options.AccessTokenLifetime;
+        var effectiveLifetime = lifetime ?? maxLifetime;
+        if (effectiveLifetime <= TimeSpan.Zero || effectiveLifetime > maxLifetime)
+        {
+            throw Errors.LifetimeOutOfRange(effectiveLifetime, maxLifetime, nameof(lifetime));
+        }
+
+        var identity = new ClaimsIdentity();
+        if (claims is not null)
+        {
+            foreach (var claim in claims)
+            {
+                if (ReservedClaims.Contains(claim.Type))
+                {
+                    throw Errors.ReservedClaim(claim.Type, nameof(claims));
+                }
+
+                identity.AddClaim(claim);
+            }
+        }
+
+        var secret = _ring.Current.Active;
+        var key = UserSigningKey.Derive(secret, user, purpose);
+        var tokenId = NewTokenId();
+
+        // JWT times have whole-second precision; truncate so that IssuedAt/ExpiresAt match the token exactly.
+        var now = _time.GetUtcNow();
+        var issuedAt = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
+        var expiresAt = issuedAt + effectiveLifetime;
+        var descriptor = new SecurityTokenDescriptor
+        {
+            Subject = identity,
+            Claims = new Dictionary<string, object>(StringComparer.Ordinal)
+            {
+                [JwtRegisteredClaimNames.Sub] = user.UserId,
+                [JwtRegisteredClaimNames.Jti] = tokenId,
+            },
+            Issuer = _options.Issuer,
+            Audience = _options.Audience,
+            IssuedAt = issuedAt.UtcDateTime,
+            NotBefore = issuedAt.UtcDateTime,
+            Expires = expiresAt.UtcDateTime,
+            TokenType = TokenShape.TypeOf(purpose),
+            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
+        };
+
+        var token = _writer.CreateToken(descriptor);
+        _metrics.Issued(purpose);
+        Log.TokenIssued(_logger, purpose, user.UserId, secret.Id, expiresAt);
+        return new IssuedToken(token, tokenId, user.UserId, purpose, issuedAt, expiresAt);
+    }
+
+    private static string NewTokenId()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        RandomNumberGenerator.Fill(bytes);
+        return Base64Url.EncodeToString(bytes);
+    }
+}
