@@ -11,9 +11,9 @@ public sealed class CoreFixture : IDisposable
 
     private readonly ServiceProvider _provider;
 
-    public CoreFixture(Action<UserKeyedJwtOptions>? configure = null, IUserKeyMaterialSource? source = null)
+    public CoreFixture(Action<UserKeyedJwtOptions>? configure = null, IUserKeyMaterialSource? source = null, DateTimeOffset? start = null)
     {
-        Time = new FakeTimeProvider(Start);
+        Time = new FakeTimeProvider(start ?? Start);
         Users = new InMemoryUserKeyMaterialSource();
         Source = new CountingSource(source ?? Users);
         var services = new ServiceCollection();
