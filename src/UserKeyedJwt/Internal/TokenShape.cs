@@ -122,8 +122,9 @@ internal static class TokenShape
                 return TokenFailureReason.Malformed;
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string that is not valid UTF-8 once unescaped.
             kid = null;
             return TokenFailureReason.Malformed;
         }

@@ -11,7 +11,7 @@ public sealed class CoreFixture : IDisposable
 
     private readonly ServiceProvider _provider;
 
-    public CoreFixture(Action<UserKeyedJwtOptions>? configure = null, IUserKeyMaterialSource? source = null, DateTimeOffset? start = null)
+    public CoreFixture(Action<UserKeyedJwtOptions>? configure = null, IUserKeyMaterialSource? source = null, DateTimeOffset? start = null, RingControl? ring = null)
     {
         Time = new FakeTimeProvider(start ?? Start);
         Users = new InMemoryUserKeyMaterialSource();
@@ -26,6 +26,7 @@ public sealed class CoreFixture : IDisposable
             o.ServerSecrets.Add(new ServerSecretOptions { Id = "s1", Secret = NewSecret() });
             configure?.Invoke(o);
         });
+        ring?.Register(services);
         _provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         Handler = _provider.GetRequiredService<UserKeyedTokenHandler>();
         Issuer = _provider.GetRequiredService<UserKeyedTokenIssuer>();

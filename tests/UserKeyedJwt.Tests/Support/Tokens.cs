@@ -1,0 +1,48 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace UserKeyedJwt.Tests.Support;
+
+/// <summary>Builds hostile and hand-made tokens.</summary>
+public static class Tokens
+{
+    public static string Encode(object value) => Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(value));
+
+    public static string Encode(string json) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(json));
+
+    public static Dictionary<string, object> Payload(CoreFixture f, string subject, TimeSpan? lifetime = null)
+    {
+        var now = f.Time.GetUtcNow().ToUnixTimeSeconds();
+        return new Dictionary<string, object>
+        {
+            ["sub"] = subject,
+            ["jti"] = Guid.NewGuid().ToString("N"),
+            ["iat"] = now,
+            ["nbf"] = now,
+            ["exp"] = now + (long)(lifetime ?? TimeSpan.FromMinutes(5)).TotalSeconds,
+            ["iss"] = "https://issuer.test",
+            ["aud"] = "api.test",
+        };
+    }
+
+    public static string Sign(object header, object payload, byte[] key)
+    {
+        var input = Encode(header) + "." + Encode(payload);
+        return input + "." + Base64Url.EncodeToString(HMACSHA256.HashData(key, Encoding.ASCII.GetBytes(input)));
+    }
+
+    /// <summary>Re-encodes the payload with one claim changed, keeping header and signature.</summary>
+    public static string WithPayloadClaim(string token, string claim, string value)
+    {
+        var parts = token.Split('.');
+        var payload = JsonNode.Parse(Base64Url.DecodeFromChars(parts[1]))!.AsObject();
+        payload[claim] = value;
+        return $"{parts[0]}.{Encode(payload.ToJsonString())}.{parts[2]}";
+    }
+
+    public static string Graft(string header, string payload, string signature) =>
+        $"{header.Split('.')[0]}.{payload.Split('.')[1]}.{signature.Split('.')[2]}";
+}
