@@ -1,0 +1,53 @@
+using System.IdentityModel.Tokens.Jwt;
+using Microsoft.IdentityModel.Tokens;
+using UserKeyedJwt.Tests.Support;
+
+namespace UserKeyedJwt.Tests;
+
+/// <summary>The resolver serves the older JwtSecurityTokenHandler too, through PrefetchAsync, and fails closed without it.</summary>
+public class LegacyHandlerTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task JwtSecurityTokenHandler_WithPrefetch_ValidatesAndRejectsRevoked()
+    {
+        using var f = new CoreFixture(start: DateTimeOffset.UtcNow);
+        var token = f.Issuer.Issue(f.AddUser()).Token;
+        var legacy = new JwtSecurityTokenHandler { MapInboundClaims = false };
+        var template = f.Handler.CreateValidationParameters();
+
+        var prepared = await f.Handler.PrefetchAsync(token, template, cancellationToken: Ct);
+        var principal = legacy.ValidateToken(token, prepared, out var validated);
+
+        Assert.Equal("user-1", principal.FindFirst("sub")!.Value);
+        Assert.IsType<JwtSecurityToken>(validated);
+
+        f.AddUser(stamp: "stamp-2");
+        Assert.Null(await f.Handler.PrefetchAsync(token, template, cancellationToken: Ct));
+    }
+
+    [Fact]
+    public void JwtSecurityTokenHandler_WithoutPrefetch_FailsClosed()
+    {
+        using var f = new CoreFixture(start: DateTimeOffset.UtcNow);
+        var token = f.Issuer.Issue(f.AddUser()).Token;
+        var legacy = new JwtSecurityTokenHandler();
+
+        Assert.ThrowsAny<SecurityTokenException>(() => legacy.ValidateToken(token, f.Handler.CreateValidationParameters(), out _));
+    }
+
+    [Fact]
+    public async Task Resolver_KeyPreparedForAnotherToken_ReturnsNothing()
+    {
+        using var f = new CoreFixture(start: DateTimeOffset.UtcNow);
+        var tokenA = f.Issuer.Issue(f.AddUser()).Token;
+        var tokenB = f.Issuer.Issue(f.AddUser(id: "user-2")).Token;
+
+        var preparedForA = await f.Handler.PrefetchAsync(tokenA, f.Handler.CreateValidationParameters(), cancellationToken: Ct);
+        var jwtB = new JwtSecurityToken(tokenB);
+
+        Assert.Empty(UserKeyedSigningKeyResolver.Resolve(tokenB, jwtB, jwtB.Header.Kid, preparedForA!));
+        Assert.Throws<SecurityTokenSignatureKeyNotFoundException>(() => new JwtSecurityTokenHandler().ValidateToken(tokenB, preparedForA, out _));
+    }
+}
