@@ -1,0 +1,125 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using BenchmarkDotNet.Attributes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace UserKeyedJwt.Benchmarks;
+
+/// <summary>
+/// User-keyed validation against plain static-key HS256 validation with the same claims, measured in the same run.
+/// Run: dotnet run -c Release --project benchmarks/UserKeyedJwt.Benchmarks -- --filter '*Validation*'
+/// </summary>
+[MemoryDiagnoser]
+public class ValidationBenchmarks
+{
+    public const int ManyUsers = 100_000;
+
+    private readonly JsonWebTokenHandler _plain = new();
+    private TokenValidationParameters _staticParameters = null!;
+    private TokenValidationParameters _manyStaticKeysParameters = null!;
+    private string _staticToken = null!;
+    private string[] _manyStaticKeyTokens = null!;
+    private UserKeyedTokenHandler _handler = null!;
+    private TokenValidationParameters _userKeyedParameters = null!;
+    private string _oneUserToken = null!;
+    private string[] _manyUserTokens = null!;
+    private int _next;
+
+    [GlobalSetup]
+    public async Task Setup()
+    {
+        var source = new InMemoryUserKeyMaterialSource();
+        var services = new ServiceCollection();
+        services.AddSingleton<IUserKeyMaterialSource>(source);
+        services.AddUserKeyedJwt(o =>
+        {
+            o.Issuer = "https://issuer.example";
+            o.Audience = "api.example";
+            o.AccessTokenLifetime = TimeSpan.FromDays(1);
+            o.KeyCacheSize = 4 * ManyUsers;
+            o.KeyCacheTtl = TimeSpan.FromHours(1);
+            o.ServerSecrets.Add(new ServerSecretOptions { Id = "s1", Secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) });
+        });
+        var provider = services.BuildServiceProvider();
+        _handler = provider.GetRequiredService<UserKeyedTokenHandler>();
+        var issuer = provider.GetRequiredService<UserKeyedTokenIssuer>();
+        _userKeyedParameters = _handler.CreateValidationParameters();
+
+        _manyUserTokens = new string[ManyUsers];
+        for (var i = 0; i < ManyUsers; i++)
+        {
+            var user = new UserKeyMaterial(Guid.NewGuid().ToString(), Guid.NewGuid().ToString("N").ToUpperInvariant(), "AQAAAAIAAYagAAAAE" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)));
+            source.Set(user);
+            _manyUserTokens[i] = issuer.Issue(user, Claims()).Token;
+            await _handler.ValidateTokenAsync(_manyUserTokens[i], _userKeyedParameters); // warm the cache
+        }
+
+        _oneUserToken = _manyUserTokens[0];
+
+        // The baseline: one static key, same claims and lifetime, the same shape of token.
+        var staticKey = new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(32)) { KeyId = "static" };
+        _staticParameters = new TokenValidationParameters
+        {
+            ValidIssuer = "https://issuer.example",
+            ValidAudience = "api.example",
+            IssuerSigningKey = staticKey,
+            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+            ValidTypes = ["at+jwt"],
+        };
+        _staticToken = Create(staticKey);
+
+        // What per-user keys cost when they go through IdentityModel's default provider cache (an LRU of 1,000).
+        var keys = new SymmetricSecurityKey[ManyUsers];
+        _manyStaticKeyTokens = new string[ManyUsers];
+        for (var i = 0; i < ManyUsers; i++)
+        {
+            keys[i] = new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(32)) { KeyId = "k" + i };
+            _manyStaticKeyTokens[i] = Create(keys[i]);
+        }
+
+        var byId = keys.ToDictionary(k => k.KeyId);
+        _manyStaticKeysParameters = _staticParameters.Clone();
+        _manyStaticKeysParameters.IssuerSigningKey = null;
+        _manyStaticKeysParameters.IssuerSigningKeyResolver = (_, _, kid, _) => [byId[kid]];
+    }
+
+    [Benchmark(Baseline = true, Description = "Static key (JsonWebTokenHandler)")]
+    public async Task<bool> StaticKey() => (await _plain.ValidateTokenAsync(_staticToken, _staticParameters)).IsValid;
+
+    [Benchmark(Description = "User-keyed, 1 user, warm")]
+    public async Task<bool> UserKeyedOneUser() => (await _handler.ValidateTokenAsync(_oneUserToken, _userKeyedParameters)).IsValid;
+
+    [Benchmark(Description = "User-keyed, 10^5 users round-robin, warm")]
+    public async Task<bool> UserKeyedManyUsers() => (await _handler.ValidateTokenAsync(_manyUserTokens[Next()], _userKeyedParameters)).IsValid;
+
+    [Benchmark(Description = "10^5 static keys via default provider cache")]
+    public async Task<bool> ManyKeysDefaultFactory() => (await _plain.ValidateTokenAsync(_manyStaticKeyTokens[Next()], _manyStaticKeysParameters)).IsValid;
+
+    private int Next()
+    {
+        var i = _next;
+        _next = i + 1 == ManyUsers ? 0 : i + 1;
+        return i;
+    }
+
+    private static Claim[] Claims() => [new("role", "user"), new("email", "someone@example.com")];
+
+    private string Create(SecurityKey key)
+    {
+        var now = DateTime.UtcNow;
+        return _plain.CreateToken(new SecurityTokenDescriptor
+        {
+            Subject = new ClaimsIdentity(Claims()),
+            Claims = new Dictionary<string, object> { ["sub"] = Guid.NewGuid().ToString(), ["jti"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)) },
+            Issuer = "https://issuer.example",
+            Audience = "api.example",
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now.AddDays(1),
+            TokenType = "at+jwt",
+            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
+        });
+    }
+}
