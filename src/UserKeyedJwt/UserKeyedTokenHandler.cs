@@ -21,6 +21,10 @@ namespace UserKeyedJwt;
 /// </remarks>
 public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
 {
+    private static readonly string[] OnlyHs256 = [SecurityAlgorithms.HmacSha256];
+    private static readonly string[] AccessTypes = [TokenShape.AccessType];
+    private static readonly string[] RefreshTypes = [TokenShape.RefreshType];
+
     private readonly ServerSecretRingProvider _ring;
     private readonly UserKeyCache _cache;
     private readonly IUserKeyMaterialSource _source;
@@ -160,7 +164,22 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
         var jwt = cheap.Token!;
         var userId = cheap.UserId!;
         var secret = cheap.Secret!;
+        var kid = jwt.Kid;
         var key = _cache.Find(userId, secret, purpose);
+
+        // A cached key's KeyId is the genuine kid for this subject, secret and current fingerprint, tag included, so an
+        // equal kid proves what the tag would. Only a differing kid needs the tag MAC, and always before any lookup.
+        if (key is not null && CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(kid.AsSpan()), MemoryMarshal.AsBytes(key.KeyId.AsSpan())))
+        {
+            _metrics.CacheHit();
+            return new Preparation(jwt, key, secret, userId, default, default, null);
+        }
+
+        if (!TagVerifies(secret, userId, kid.AsSpan(cheap.Fingerprint), kid.AsSpan(cheap.Tag)))
+        {
+            return Preparation.Fail(TokenFailureReason.Forged);
+        }
+
         if (key is not null)
         {
             _metrics.CacheHit();
@@ -179,14 +198,13 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
             _cache.Add(key, epoch);
         }
 
-        // The tag already verified, so a differing fingerprint means the user's key inputs changed since issuance.
-        var tokenFingerprint = jwt.Kid.AsSpan(cheap.Fingerprint);
-        if (!CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(tokenFingerprint), MemoryMarshal.AsBytes(key.Fingerprint)))
+        // The tag verified, so a differing fingerprint means the user's key inputs changed since issuance.
+        if (!CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(kid.AsSpan(cheap.Fingerprint)), MemoryMarshal.AsBytes(key.Fingerprint)))
         {
             return Preparation.Fail(TokenFailureReason.Revoked, userId);
         }
 
-        return new Preparation(jwt, key, secret, userId, default, null);
+        return new Preparation(jwt, key, secret, userId, default, default, null);
     }
 
     private Preparation CheckCheaply(string? token, TokenPurpose purpose)
@@ -246,12 +264,7 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
             return Preparation.Fail(TokenFailureReason.Forged);
         }
 
-        if (!TagVerifies(secret, userId, kid.AsSpan(fingerprintRange), kid.AsSpan(tagRange)))
-        {
-            return Preparation.Fail(TokenFailureReason.Forged);
-        }
-
-        return new Preparation(jwt, null, secret, userId, fingerprintRange, null);
+        return new Preparation(jwt, null, secret, userId, fingerprintRange, tagRange, null);
     }
 
     private static bool TagVerifies(ServerSecret secret, string userId, ReadOnlySpan<char> fingerprint, ReadOnlySpan<char> tag)
@@ -358,8 +371,8 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
         parameters.ValidateAudience = true;
         parameters.ValidAudience = _options.Audience;
         parameters.ValidAudiences = null;
-        parameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
-        parameters.ValidTypes = [TokenShape.TypeOf(purpose)];
+        parameters.ValidAlgorithms = OnlyHs256;
+        parameters.ValidTypes = purpose == TokenPurpose.Refresh ? RefreshTypes : AccessTypes;
         parameters.ClockSkew = _options.ClockSkew;
         parameters.CryptoProviderFactory = null;
     }
@@ -394,8 +407,8 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
         return new TokenValidationResult { IsValid = false, Exception = new UserKeyedTokenValidationException(reason) };
     }
 
-    private readonly record struct Preparation(JsonWebToken? Token, UserSigningKey? Key, ServerSecret? Secret, string? UserId, Range Fingerprint, TokenFailureReason? Failure)
+    private readonly record struct Preparation(JsonWebToken? Token, UserSigningKey? Key, ServerSecret? Secret, string? UserId, Range Fingerprint, Range Tag, TokenFailureReason? Failure)
     {
-        public static Preparation Fail(TokenFailureReason reason, string? userId = null) => new(null, null, null, userId, default, reason);
+        public static Preparation Fail(TokenFailureReason reason, string? userId = null) => new(null, null, null, userId, default, default, reason);
     }
 }

@@ -136,6 +136,32 @@ public class UserKeyedTokenHandlerTests
     }
 
     [Fact]
+    public async Task ValidateAsync_CachedUserPayloadAltered_IsTampered()
+    {
+        using var f = new CoreFixture();
+        var token = f.Issuer.Issue(f.AddUser()).Token;
+        Assert.True((await f.Handler.ValidateAsync(token, cancellationToken: Ct)).IsValid); // the key is now cached
+
+        var result = await f.Handler.ValidateAsync(Tokens.WithPayloadClaim(token, "role", "admin"), cancellationToken: Ct);
+
+        Assert.Equal(TokenFailureReason.Tampered, result.FailureReason);
+    }
+
+    [Fact]
+    public async Task ValidateAsync_CachedUserWithForgedTag_IsForged()
+    {
+        using var f = new CoreFixture();
+        var genuine = f.Issuer.Issue(f.AddUser()).Token;
+        Assert.True((await f.Handler.ValidateAsync(genuine, cancellationToken: Ct)).IsValid);
+        var kid = new JsonWebToken(genuine).Kid;
+        var forgedKid = kid[..^22] + new string('A', 22);
+        var forged = Tokens.Sign(new Dictionary<string, string> { ["alg"] = "HS256", ["kid"] = forgedKid, ["typ"] = "at+jwt" }, Tokens.Payload(f, "user-1"), new byte[32]);
+
+        Assert.Equal(TokenFailureReason.Forged, (await f.Handler.ValidateAsync(forged, cancellationToken: Ct)).FailureReason);
+        Assert.Equal(1, f.Source.Calls);
+    }
+
+    [Fact]
     public async Task ValidateAsync_SubjectSwapped_IsForgedWithoutLookup()
     {
         using var f = new CoreFixture();
