@@ -1,5 +1,8 @@
 using System.Security.Cryptography;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace UserKeyedJwt.Tests.Support;
@@ -19,6 +22,8 @@ public sealed class CoreFixture : IDisposable
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(Time);
         services.AddSingleton<IUserKeyMaterialSource>(Source);
+        services.AddMetrics();
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddFakeLogging());
         services.AddUserKeyedJwt(o =>
         {
             o.Issuer = "https://issuer.test";
@@ -31,7 +36,13 @@ public sealed class CoreFixture : IDisposable
         Handler = _provider.GetRequiredService<UserKeyedTokenHandler>();
         Issuer = _provider.GetRequiredService<UserKeyedTokenIssuer>();
         Cache = _provider.GetRequiredService<IUserKeyCache>();
+        Logs = _provider.GetFakeLogCollector();
+        MeterFactory = _provider.GetRequiredService<IMeterFactory>();
     }
+
+    public FakeLogCollector Logs { get; }
+
+    public IMeterFactory MeterFactory { get; }
 
     public FakeTimeProvider Time { get; }
 
