@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
 using System.Diagnostics.Metrics;
+using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
