@@ -45,7 +45,7 @@ public class BreakdownBenchmarks
     public bool Split() => TokenShape.TrySplit(_token, out _);
 
     [Benchmark]
-    public TokenFailureReason? Header() => TokenShape.ReadHeader(_token.AsSpan(0, _headerLength), TokenPurpose.Access, out _);
+    public TokenFailureReason? Header() => TokenShape.ReadHeader(_token.AsSpan(0, _headerLength), TokenPurpose.Access);
 
     [Benchmark]
     public JsonWebToken Read() => new(_token);

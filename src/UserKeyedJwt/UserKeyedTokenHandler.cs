@@ -214,22 +214,25 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
             return Preparation.Fail(TokenFailureReason.Malformed);
         }
 
-        if (TokenShape.ReadHeader(token.AsSpan(0, headerLength), purpose, out var kid) is { } headerFailure)
+        if (TokenShape.ReadHeader(token.AsSpan(0, headerLength), purpose) is { } headerFailure)
         {
             return Preparation.Fail(headerFailure);
         }
 
-        if (!TokenShape.TryParseKid(kid!, out var secretIdRange, out var fingerprintRange, out var tagRange))
-        {
-            return Preparation.Fail(TokenFailureReason.Malformed);
-        }
-
         JsonWebToken jwt;
+        string kid;
+        Range secretIdRange, fingerprintRange, tagRange;
         string? userId;
         DateTime expires, notBefore;
         try
         {
             jwt = ReadJsonWebToken(token);
+            kid = jwt.Kid;
+            if (!TokenShape.TryParseKid(kid, out secretIdRange, out fingerprintRange, out tagRange))
+            {
+                return Preparation.Fail(TokenFailureReason.Malformed);
+            }
+
             userId = jwt.Subject;
             expires = jwt.ValidTo;
             notBefore = jwt.ValidFrom;
@@ -257,10 +260,10 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
             return Preparation.Fail(TokenFailureReason.NotYetValid);
         }
 
-        var secret = _ring.Current.Find(kid!.AsSpan(secretIdRange));
+        var secret = _ring.Current.Find(kid.AsSpan(secretIdRange));
         if (secret is null)
         {
-            Log.UnknownServerSecret(_logger, kid![secretIdRange]);
+            Log.UnknownServerSecret(_logger, kid[secretIdRange]);
             return Preparation.Fail(TokenFailureReason.Forged);
         }
 

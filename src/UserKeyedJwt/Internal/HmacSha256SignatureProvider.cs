@@ -10,6 +10,16 @@ namespace UserKeyedJwt.Internal;
 /// </summary>
 internal sealed class HmacSha256SignatureProvider : SignatureProvider
 {
+    // A reusable HMAC costs about half of a one-shot one (no context set-up per call), but one per cached user would cost
+    // hundreds of bytes each. So each thread keeps one, keyed to the last key it saw twice in a row: hot users get the
+    // fast path, and round-robin traffic over many users never re-keys (re-keying costs more than a one-shot).
+    [ThreadStatic]
+    private static HMACSHA256? t_hmac;
+    [ThreadStatic]
+    private static HmacSha256SignatureProvider? t_hmacOwner;
+    [ThreadStatic]
+    private static HmacSha256SignatureProvider? t_lastSeen;
+
     private readonly byte[] _key;
 
     public HmacSha256SignatureProvider(SymmetricSecurityKey key)
@@ -23,8 +33,17 @@ internal sealed class HmacSha256SignatureProvider : SignatureProvider
 
     public override byte[] Sign(byte[] input, int offset, int count) => HMACSHA256.HashData(_key, input.AsSpan(offset, count));
 
-    public override bool Sign(ReadOnlySpan<byte> data, Span<byte> destination, out int bytesWritten) =>
-        HMACSHA256.TryHashData(_key, data, destination, out bytesWritten);
+    public override bool Sign(ReadOnlySpan<byte> data, Span<byte> destination, out int bytesWritten)
+    {
+        if (destination.Length < HMACSHA256.HashSizeInBytes)
+        {
+            bytesWritten = 0;
+            return false;
+        }
+
+        bytesWritten = Mac(data, destination);
+        return true;
+    }
 
     public override bool Verify(byte[] input, byte[] signature) => VerifyCore(input, signature);
 
@@ -35,6 +54,25 @@ internal sealed class HmacSha256SignatureProvider : SignatureProvider
     {
     }
 
+    private int Mac(ReadOnlySpan<byte> input, Span<byte> destination)
+    {
+        if (ReferenceEquals(t_hmacOwner, this))
+        {
+            return t_hmac!.TryComputeHash(input, destination, out var written) ? written : throw new CryptographicException();
+        }
+
+        if (ReferenceEquals(t_lastSeen, this))
+        {
+            t_hmac?.Dispose();
+            t_hmac = new HMACSHA256(_key);
+            t_hmacOwner = this;
+            return t_hmac.TryComputeHash(input, destination, out var written) ? written : throw new CryptographicException();
+        }
+
+        t_lastSeen = this;
+        return HMACSHA256.HashData(_key, input, destination);
+    }
+
     private bool VerifyCore(ReadOnlySpan<byte> input, ReadOnlySpan<byte> signature)
     {
         if (signature.Length != HMACSHA256.HashSizeInBytes)
@@ -43,7 +81,7 @@ internal sealed class HmacSha256SignatureProvider : SignatureProvider
         }
 
         Span<byte> expected = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        HMACSHA256.HashData(_key, input, expected);
+        Mac(input, expected);
         return CryptographicOperations.FixedTimeEquals(expected, signature);
     }
 }

@@ -55,9 +55,8 @@ internal static class TokenShape
     }
 
     /// <summary>Reads the header strictly. Returns <see langword="null"/> when it is acceptable for <paramref name="purpose"/>.</summary>
-    public static TokenFailureReason? ReadHeader(ReadOnlySpan<char> encodedHeader, TokenPurpose purpose, out string? kid)
+    public static TokenFailureReason? ReadHeader(ReadOnlySpan<char> encodedHeader, TokenPurpose purpose)
     {
-        kid = null;
         if (encodedHeader.Length > MaxHeaderLength)
         {
             return TokenFailureReason.Malformed;
@@ -69,7 +68,7 @@ internal static class TokenShape
             return TokenFailureReason.Malformed;
         }
 
-        bool algOk = false, sawAlg = false, sawTyp = false;
+        bool algOk = false, sawAlg = false, sawTyp = false, sawKid = false;
         TokenFailureReason? typeFailure = null;
         var reader = new Utf8JsonReader(json[..written], ReaderOptions);
         try
@@ -100,39 +99,35 @@ internal static class TokenShape
                         : reader.ValueTextEquals(other) ? TokenFailureReason.WrongPurpose
                         : TokenFailureReason.Malformed;
                 }
-                else if (reader.ValueTextEquals("kid"u8) && kid is null)
+                else if (reader.ValueTextEquals("kid"u8) && !sawKid)
                 {
+                    // Only the shape here: IdentityModel reads the same single member into JsonWebToken.Kid.
+                    sawKid = true;
                     if (!reader.Read() || reader.TokenType != JsonTokenType.String || reader.ValueSpan.Length > MaxKidLength * 6)
                     {
                         return TokenFailureReason.Malformed;
                     }
-
-                    kid = reader.GetString();
                 }
                 else
                 {
                     // An unexpected or repeated member.
-                    kid = null;
                     return TokenFailureReason.Malformed;
                 }
             }
 
             if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
             {
-                kid = null;
                 return TokenFailureReason.Malformed;
             }
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             // InvalidOperationException: a string that is not valid UTF-8 once unescaped.
-            kid = null;
             return TokenFailureReason.Malformed;
         }
 
-        if (!algOk || !sawTyp || kid is null)
+        if (!algOk || !sawTyp || !sawKid)
         {
-            kid = null;
             return TokenFailureReason.Malformed;
         }
 
