@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace UserKeyedJwt.AspNetCore.Internal;
+
+/// <summary>
+/// Every log message of the ASP.NET Core integration. Event ids are unique, never reused, and distinct from the core's
+/// (1001 and up). No message carries a token, a key, a server secret, a password hash or a security stamp.
+/// </summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 2001, EventName = "StoreUnavailableChallenge", Level = LogLevel.Warning, Message = "The user store was unavailable while checking a token; the challenge is answered with {StatusCode}.")]
+    public static partial void StoreUnavailableChallenge(ILogger logger, int statusCode);
+
+    [LoggerMessage(EventId = 2002, EventName = "PrefetchMissing", Level = LogLevel.Warning, Message = "A SecurityTokenValidator asked for a UserKeyedJwt signing key, but no prefetched key exists for this request: the resolver fails closed. With UseSecurityTokenValidators = true, set JwtBearerEvents.OnMessageReceived to UserKeyedJwtBearerPrefetch.OnMessageReceived.")]
+    public static partial void PrefetchMissing(ILogger logger);
+
+    [LoggerMessage(EventId = 2003, EventName = "SecurityStampRotated", Level = LogLevel.Debug, Message = "Security stamp of user {UserId} rotated after {Operation}; the user's earlier tokens are revoked.")]
+    public static partial void SecurityStampRotated(ILogger logger, string userId, string operation);
+
+    [LoggerMessage(EventId = 2004, EventName = "SecurityStampRotationFailed", Level = LogLevel.Error, Message = "{Operation} succeeded for user {UserId}, but rotating the security stamp failed ({ErrorCodes}); the user's earlier tokens stay valid until the next rotation.")]
+    public static partial void SecurityStampRotationFailed(ILogger logger, string userId, string operation, string errorCodes);
+
+    [LoggerMessage(EventId = 2005, EventName = "TokensRevoked", Level = LogLevel.Information, Message = "All tokens of user {UserId} revoked.")]
+    public static partial void TokensRevoked(ILogger logger, string userId);
+
+    [LoggerMessage(EventId = 2006, EventName = "ForeignKeyMaterialSource", Level = LogLevel.Information, Message = "IUserKeyMaterialSource is {SourceType}, registered before AddUserKeyedJwt() on the Identity builder; it stays in use, and Identity's store is not read for validation.")]
+    public static partial void ForeignKeyMaterialSource(ILogger logger, string sourceType);
+}

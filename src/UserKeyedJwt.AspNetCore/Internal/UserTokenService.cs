@@ -1,0 +1,50 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace UserKeyedJwt.AspNetCore.Internal;
+
+/// <summary>Issues access tokens for Identity users from their current key material, name, roles and claims.</summary>
+internal sealed class UserTokenService<TUser>(IUserStore<TUser> store, UserKeyedTokenIssuer issuer, IOptionsMonitor<UserKeyedIdentityOptions<TUser>> options)
+    : IUserTokenService<TUser>
+    where TUser : class
+{
+    // Set by the core issuer from the key material and options; a stored claim of these types would be refused there.
+    private static readonly HashSet<string> Registered = new(StringComparer.Ordinal) { "sub", "jti", "iat", "nbf", "exp", "iss", "aud" };
+
+    public async Task<UserAccessToken> IssueAsync(TUser user, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var settings = options.CurrentValue;
+        var material = await IdentityKeyMaterial.ReadAsync(store, user, settings, cancellationToken).ConfigureAwait(false);
+
+        var claims = new List<Claim>();
+        if (settings.NameClaimType is { Length: > 0 } nameType
+            && await store.GetUserNameAsync(user, cancellationToken).ConfigureAwait(false) is { Length: > 0 } userName)
+        {
+            claims.Add(new Claim(nameType, userName));
+        }
+
+        if (store is IUserRoleStore<TUser> roles)
+        {
+            foreach (var role in await roles.GetRolesAsync(user, cancellationToken).ConfigureAwait(false))
+            {
+                claims.Add(new Claim(settings.RoleClaimType, role));
+            }
+        }
+
+        if (settings.IncludeUserClaims && store is IUserClaimStore<TUser> userClaims)
+        {
+            foreach (var claim in await userClaims.GetClaimsAsync(user, cancellationToken).ConfigureAwait(false))
+            {
+                if (!Registered.Contains(claim.Type))
+                {
+                    claims.Add(new Claim(claim.Type, claim.Value, claim.ValueType));
+                }
+            }
+        }
+
+        var issued = issuer.Issue(material, claims, TokenPurpose.Access);
+        return new UserAccessToken(issued, claims.AsReadOnly());
+    }
+}
