@@ -1,0 +1,76 @@
+using Microsoft.AspNetCore.Identity;
+using UserKeyedJwt.AspNetCore;
+using UserKeyedJwt.Sample.Data;
+using UserKeyedJwt.Sample.Hosting;
+
+namespace UserKeyedJwt.Sample.Endpoints;
+
+internal static class AuthEndpoints
+{
+    public static void MapAuthEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/auth/register", RegisterAsync).AllowAnonymous();
+        app.MapPost("/auth/login", LoginAsync).AllowAnonymous();
+    }
+
+    private static async Task<IResult> RegisterAsync(CredentialsRequest request, UserManager<SampleUser> users)
+    {
+        if (string.IsNullOrWhiteSpace(request.Email))
+        {
+            return Problems.Required("email");
+        }
+
+        if (string.IsNullOrEmpty(request.Password))
+        {
+            return Problems.Required("password");
+        }
+
+        var email = request.Email.Trim();
+        var user = new SampleUser { UserName = email, Email = email };
+        var result = await users.CreateAsync(user, request.Password);
+        return result.Succeeded ? TypedResults.Ok(new RegisterResponse(user.Id)) : Problems.From(result);
+    }
+
+    private static async Task<IResult> LoginAsync(
+        CredentialsRequest request,
+        UserManager<SampleUser> users,
+        IUserTokenService<SampleUser> tokens,
+        UnknownUserPasswordHash unknownUser,
+        CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.Email))
+        {
+            return Problems.Required("email");
+        }
+
+        if (string.IsNullOrEmpty(request.Password))
+        {
+            return Problems.Required("password");
+        }
+
+        var user = await users.FindByEmailAsync(request.Email.Trim());
+        if (user is null)
+        {
+            unknownUser.Verify(request.Password);
+            return InvalidCredentials();
+        }
+
+        if (await users.IsLockedOutAsync(user))
+        {
+            return InvalidCredentials();
+        }
+
+        if (!await users.CheckPasswordAsync(user, request.Password))
+        {
+            await users.AccessFailedAsync(user);
+            return InvalidCredentials();
+        }
+
+        await users.ResetAccessFailedCountAsync(user);
+        var token = await tokens.IssueAsync(user, cancellationToken);
+        return TypedResults.Ok(new LoginResponse(token.AccessToken, (long)token.ExpiresIn.TotalSeconds, token.TokenType));
+    }
+
+    private static IResult InvalidCredentials() =>
+        TypedResults.Problem(title: "Invalid email or password.", statusCode: StatusCodes.Status401Unauthorized);
+}

@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using UserKeyedJwt;
+using UserKeyedJwt.AspNetCore;
+using UserKeyedJwt.Sample.Data;
+using UserKeyedJwt.Sample.Endpoints;
+using UserKeyedJwt.Sample.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddDbContext<SampleDbContext>((services, options) =>
+    options.UseSqlite(SampleDatabase.ConnectionString(services.GetRequiredService<IConfiguration>(), services.GetRequiredService<IHostEnvironment>())));
+
+builder.Services
+    .AddIdentityCore<SampleUser>(options =>
+    {
+        options.User.RequireUniqueEmail = true;
+        options.Password.RequiredLength = 10;
+        options.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
+    })
+    .AddRoles<IdentityRole>()
+    .AddEntityFrameworkStores<SampleDbContext>()
+    .AddUserKeyedJwt();
+
+// Core settings come from the "UserKeyedJwt" section; SampleServerSecret fills in a development secret when none is set.
+builder.Services.AddOptions<UserKeyedJwtOptions>().BindConfiguration(UserKeyedJwtOptions.SectionName);
+builder.Services.AddSingleton<IConfigureOptions<UserKeyedJwtOptions>, SampleServerSecret>();
+builder.Services.AddOptions<UserKeyedJwtBearerOptions>().BindConfiguration(UserKeyedJwtBearerOptions.SectionName);
+
+builder.Services.AddAuthentication(UserKeyedJwtDefaults.AuthenticationScheme).AddUserKeyedJwtBearer();
+builder.Services.AddAuthorizationBuilder().AddPolicy(AdminEndpoints.Policy, policy => policy.RequireRole(SampleDatabase.AdminRole));
+builder.Services.AddSingleton<UnknownUserPasswordHash>();
+builder.Services.AddProblemDetails();
+
+var app = builder.Build();
+await SampleDatabase.InitializeAsync(app);
+
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapAuthEndpoints();
+app.MapMeEndpoints();
+app.MapAdminEndpoints();
+
+await app.RunAsync();
+
+/// <summary>The sample's entry point; public so that <c>WebApplicationFactory&lt;Program&gt;</c> can host it in tests.</summary>
+public partial class Program;
