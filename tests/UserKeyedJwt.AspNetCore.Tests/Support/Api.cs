@@ -1,0 +1,82 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace UserKeyedJwt.AspNetCore.Tests.Support;
+
+/// <summary>A thin client for the sample's HTTP contract. It never hides a status code: callers assert on it.</summary>
+public sealed class Api(HttpClient http) : IDisposable
+{
+    private static int s_counter;
+
+    public HttpClient Http => http;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>A password that satisfies the sample's rules (10+ characters, upper, lower, digit, symbol).</summary>
+    public static string NewPassword() => $"Pw-{Guid.NewGuid():N}"[..14] + "aA1!";
+
+    public static string NewEmail(string prefix = "user") => $"{prefix}-{Interlocked.Increment(ref s_counter)}-{Guid.NewGuid():N}@example.test";
+
+    public async Task<TestUser> NewUserAsync(string prefix = "user")
+    {
+        var email = NewEmail(prefix);
+        var password = NewPassword();
+        using var response = await PostAsync("/auth/register", new { email, password });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var id = (await JsonAsync(response)).GetProperty("id").GetString()!;
+        return new TestUser(id, email, password);
+    }
+
+    public async Task<string> LoginAsync(string email, string password)
+    {
+        using var response = await PostAsync("/auth/login", new { email, password });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await JsonAsync(response)).GetProperty("accessToken").GetString()!;
+    }
+
+    public Task<string> LoginAsync(TestUser user) => LoginAsync(user.Email, user.Password);
+
+    public Task<string> LoginAdminAsync() => LoginAsync(SampleApp.AdminEmail, SampleApp.AdminPassword);
+
+    public Task<HttpResponseMessage> PostAsync(string path, object? body, string? token = null) => SendAsync(HttpMethod.Post, path, token, body);
+
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token = null, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        return await http.SendAsync(request, Ct);
+    }
+
+    public async Task<HttpStatusCode> StatusAsync(HttpMethod method, string path, string? token = null, object? body = null)
+    {
+        using var response = await SendAsync(method, path, token, body);
+        return response.StatusCode;
+    }
+
+    public Task<HttpStatusCode> MeStatusAsync(string token) => StatusAsync(HttpMethod.Get, "/me", token);
+
+    public async Task<JsonElement> MeAsync(string token)
+    {
+        using var response = await SendAsync(HttpMethod.Get, "/me", token);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await JsonAsync(response);
+    }
+
+    public static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.Clone();
+
+    public void Dispose() => http.Dispose();
+}
+
+public sealed record TestUser(string Id, string Email, string Password);
