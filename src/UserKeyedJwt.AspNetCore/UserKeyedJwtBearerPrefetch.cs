@@ -47,7 +47,7 @@ public static class UserKeyedJwtBearerPrefetch
 
         context.Token = token;
         var handler = context.HttpContext.RequestServices.GetRequiredService<UserKeyedTokenHandler>();
-        TokenValidationParameters? prepared;
+        UserKeyedPrefetchResult? prepared;
         try
         {
             prepared = await handler.PrefetchAsync(token, context.Options.TokenValidationParameters, TokenPurpose.Access, context.HttpContext.RequestAborted).ConfigureAwait(false);
@@ -57,12 +57,15 @@ public static class UserKeyedJwtBearerPrefetch
             prepared = null;
         }
 
-        // Recorded even when rejected, so the resolver can tell "rejected" from "helper not wired".
-        context.HttpContext.Items[ItemsKey] = new Prefetched(token, prepared);
+        // Recorded even when rejected, so the resolver can tell "rejected" from "helper not wired", and the challenge can
+        // answer a store outage with the configured status code.
+        context.HttpContext.Items[ItemsKey] = prepared is null
+            ? new Prefetched(token, null, TokenFailureReason.StoreUnavailable)
+            : new Prefetched(token, prepared.ValidationParameters, prepared.FailureReason);
     }
 
     internal static Prefetched? Find(HttpContext? httpContext) =>
         httpContext is not null && httpContext.Items.TryGetValue(ItemsKey, out var value) ? value as Prefetched : null;
 
-    internal sealed record Prefetched(string Token, TokenValidationParameters? Parameters);
+    internal sealed record Prefetched(string Token, TokenValidationParameters? Parameters, TokenFailureReason? FailureReason);
 }

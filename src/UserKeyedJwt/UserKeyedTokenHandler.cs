@@ -101,22 +101,22 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
     /// <summary>
     /// For handlers that call the resolver themselves, such as <c>JwtSecurityTokenHandler</c>: runs the cheap checks and the
     /// one asynchronous lookup, and returns a hardened copy of <paramref name="validationParameters"/> carrying the user key
-    /// for <see cref="UserKeyedSigningKeyResolver"/>. Returns <see langword="null"/> when the token is rejected already.
+    /// for <see cref="UserKeyedSigningKeyResolver"/>, or the reason the token is rejected already.
     /// </summary>
-    public async Task<TokenValidationParameters?> PrefetchAsync(string token, TokenValidationParameters validationParameters, TokenPurpose purpose = TokenPurpose.Access, CancellationToken cancellationToken = default)
+    public async Task<UserKeyedPrefetchResult> PrefetchAsync(string token, TokenValidationParameters validationParameters, TokenPurpose purpose = TokenPurpose.Access, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(validationParameters);
         var prepared = await PrepareAsync(token, purpose, cancellationToken).ConfigureAwait(false);
         if (prepared.Failure is { } reason)
         {
             Reject(purpose, reason, prepared.UserId);
-            return null;
+            return UserKeyedPrefetchResult.Failure(reason);
         }
 
         var parameters = validationParameters.Clone();
         Harden(parameters, purpose);
         UserKeyedSigningKeyResolver.Place(parameters, prepared.Key!);
-        return parameters;
+        return UserKeyedPrefetchResult.Success(parameters);
     }
 
     private async Task<TokenValidationResult> ValidateCoreAsync(string token, TokenValidationParameters validationParameters, TokenPurpose purpose, CancellationToken cancellationToken)

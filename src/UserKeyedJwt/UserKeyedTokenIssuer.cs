@@ -37,6 +37,12 @@ public sealed class UserKeyedTokenIssuer
         _logger = logger;
     }
 
+    /// <summary>
+    /// Whether the issuer sets <paramref name="claimType"/> itself (<c>sub</c>, <c>jti</c>, <c>iat</c>, <c>nbf</c>, <c>exp</c>,
+    /// <c>iss</c>, <c>aud</c>), so that <see cref="Issue"/> refuses it from the caller.
+    /// </summary>
+    public static bool IsReservedClaim(string claimType) => ReservedClaims.Contains(claimType);
+
     /// <summary>Issues a token for <paramref name="user"/>.</summary>
     /// <param name="user">The user's current key material. A token issued from stale material is rejected as revoked.</param>
     /// <param name="claims">

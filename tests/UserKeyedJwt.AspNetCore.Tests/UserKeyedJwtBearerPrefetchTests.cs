@@ -51,6 +51,23 @@ public sealed class UserKeyedJwtBearerPrefetchTests
         Assert.Equal(HttpStatusCode.OK, await api.MeStatusAsync(fresh));
     }
 
+    [Fact]
+    public async Task OnMessageReceived_StoreFailsWith503Configured_Returns503NotAuthenticated()
+    {
+        await using var app = SampleApp.Create(
+            settings: new Dictionary<string, string?> { ["UserKeyedJwtBearer:StoreUnavailableStatusCode"] = "503" },
+            configureServices: services => UseOlderHandler(services, prefetch: true));
+        using var api = app.Api();
+        var token = await api.LoginAsync(await api.NewUserAsync());
+
+        await using (await Sample.StoreFailureTests.TakeUsersTableOfflineAsync(app))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, await api.MeStatusAsync(token));
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await api.MeStatusAsync(token));
+    }
+
     private static void UseOlderHandler(IServiceCollection services, bool prefetch) =>
         services.Configure<JwtBearerOptions>(UserKeyedJwtDefaults.AuthenticationScheme, options =>
         {

@@ -18,13 +18,16 @@ public class LegacyHandlerTests
         var template = f.Handler.CreateValidationParameters();
 
         var prepared = await f.Handler.PrefetchAsync(token, template, cancellationToken: Ct);
-        var principal = legacy.ValidateToken(token, prepared, out var validated);
+        Assert.True(prepared.Succeeded);
+        var principal = legacy.ValidateToken(token, prepared.ValidationParameters, out var validated);
 
         Assert.Equal("user-1", principal.FindFirst("sub")!.Value);
         Assert.IsType<JwtSecurityToken>(validated);
 
         f.AddUser(stamp: "stamp-2");
-        Assert.Null(await f.Handler.PrefetchAsync(token, template, cancellationToken: Ct));
+        var revoked = await f.Handler.PrefetchAsync(token, template, cancellationToken: Ct);
+        Assert.Equal(TokenFailureReason.Revoked, revoked.FailureReason);
+        Assert.Null(revoked.ValidationParameters);
     }
 
     [Fact]
@@ -44,7 +47,7 @@ public class LegacyHandlerTests
         var tokenA = f.Issuer.Issue(f.AddUser()).Token;
         var tokenB = f.Issuer.Issue(f.AddUser(id: "user-2")).Token;
 
-        var preparedForA = await f.Handler.PrefetchAsync(tokenA, f.Handler.CreateValidationParameters(), cancellationToken: Ct);
+        var preparedForA = (await f.Handler.PrefetchAsync(tokenA, f.Handler.CreateValidationParameters(), cancellationToken: Ct)).ValidationParameters;
         var jwtB = new JwtSecurityToken(tokenB);
 
         Assert.Empty(UserKeyedSigningKeyResolver.Resolve(tokenB, jwtB, jwtB.Header.Kid, preparedForA!));

@@ -69,7 +69,8 @@ internal sealed class UserKeyedJwtBearerEvents : JwtBearerEvents
         }
 
         var statusCode = _options.CurrentValue.StoreUnavailableStatusCode;
-        if (statusCode != StatusCodes.Status401Unauthorized && IsStoreUnavailable(context.AuthenticateFailure))
+        if (statusCode != StatusCodes.Status401Unauthorized
+            && (IsStoreUnavailable(context.AuthenticateFailure) || UserKeyedJwtBearerPrefetch.Find(context.HttpContext)?.FailureReason == TokenFailureReason.StoreUnavailable))
         {
             Log.StoreUnavailableChallenge(_logger, statusCode);
             context.Response.StatusCode = statusCode;

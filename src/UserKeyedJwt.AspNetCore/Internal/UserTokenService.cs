@@ -9,9 +9,6 @@ internal sealed class UserTokenService<TUser>(IUserStore<TUser> store, UserKeyed
     : IUserTokenService<TUser>
     where TUser : class
 {
-    // Set by the core issuer from the key material and options; a stored claim of these types would be refused there.
-    private static readonly HashSet<string> Registered = new(StringComparer.Ordinal) { "sub", "jti", "iat", "nbf", "exp", "iss", "aud" };
-
     public async Task<UserAccessToken> IssueAsync(TUser user, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(user);
@@ -37,7 +34,8 @@ internal sealed class UserTokenService<TUser>(IUserStore<TUser> store, UserKeyed
         {
             foreach (var claim in await userClaims.GetClaimsAsync(user, cancellationToken).ConfigureAwait(false))
             {
-                if (!Registered.Contains(claim.Type))
+                // The issuer sets these itself and would refuse a stored claim of the same type.
+                if (!UserKeyedTokenIssuer.IsReservedClaim(claim.Type))
                 {
                     claims.Add(new Claim(claim.Type, claim.Value, claim.ValueType));
                 }

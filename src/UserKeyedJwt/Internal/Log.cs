@@ -41,6 +41,5 @@ internal static partial class Log
     [LoggerMessage(EventId = 1011, EventName = "SourceReturnedOtherUser", Level = LogLevel.Error, Message = "The user key material source answered a lookup for user {UserId} with another user's material; the token is rejected.")]
     public static partial void SourceReturnedOtherUser(ILogger logger, string userId);
 
-    [LoggerMessage(EventId = 1012, EventName = "ResolverFoundNoKey", Level = LogLevel.Warning, Message = "The signing key resolver found no prepared key for this token; it fails closed. Validate through UserKeyedTokenHandler, or call PrefetchAsync first.")]
-    public static partial void ResolverFoundNoKey(ILogger logger);
+    // 1012 is retired (ResolverFoundNoKey): the static resolver has no logger; the ASP.NET Core package logs its own event.
 }

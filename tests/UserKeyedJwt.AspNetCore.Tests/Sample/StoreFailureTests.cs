@@ -70,7 +70,7 @@ public sealed class StoreFailureTests
         Assert.Contains("UserKeyedJwtBearer:StoreUnavailableStatusCode", error.ToString(), StringComparison.Ordinal);
     }
 
-    private static async Task<IAsyncDisposable> TakeUsersTableOfflineAsync(SampleApp app)
+    internal static async Task<IAsyncDisposable> TakeUsersTableOfflineAsync(SampleApp app)
     {
         await ExecuteAsync(app, "ALTER TABLE \"AspNetUsers\" RENAME TO \"AspNetUsers_offline\"");
         return new Restore(app);
