@@ -17,7 +17,9 @@ internal sealed class UserKeyCache : IUserKeyCache
 {
     private const int MaxKeysPerUser = 4;
 
-    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    // A value is one UserSigningKey (the common case: one secret, one purpose) or a UserSigningKey[]; every key in a value
+    // shares the value's expiry, kept in the keys themselves. No wrapper objects: they would cost 64 bytes per user.
+    private readonly ConcurrentDictionary<string, object> _entries = new(StringComparer.Ordinal);
     private readonly Lock _sweepLock = new();
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -43,20 +45,26 @@ internal sealed class UserKeyCache : IUserKeyCache
 
     public UserSigningKey? Find(string userId, ServerSecret secret, TokenPurpose purpose)
     {
-        if (!_entries.TryGetValue(userId, out var entry))
+        if (!_entries.TryGetValue(userId, out var value))
         {
             return null;
         }
 
-        if (_time.GetTimestamp() >= entry.ExpiresAt)
+        var first = value as UserSigningKey ?? ((UserSigningKey[])value)[0];
+        if (_time.GetTimestamp() >= first.CacheExpiresAt)
         {
-            Remove(userId, entry);
+            Remove(userId, value);
             return null;
         }
 
-        foreach (var key in entry.Keys)
+        // Reference equality: a reloaded ring makes new ServerSecret objects, so keys of a removed secret never match.
+        if (value is UserSigningKey single)
         {
-            // Reference equality: a reloaded ring makes new ServerSecret objects, so keys of a removed secret never match.
+            return ReferenceEquals(single.Secret, secret) && single.Purpose == purpose ? single : null;
+        }
+
+        foreach (var key in (UserSigningKey[])value)
+        {
             if (ReferenceEquals(key.Secret, secret) && key.Purpose == purpose)
             {
                 return key;
@@ -78,9 +86,19 @@ internal sealed class UserKeyCache : IUserKeyCache
         {
             if (_entries.TryGetValue(key.UserId, out var existing))
             {
-                var replacement = now >= existing.ExpiresAt
-                    ? new Entry([key], now + _ttlTicks)
-                    : new Entry(With(existing.Keys, key), existing.ExpiresAt);
+                var existingFirst = existing as UserSigningKey ?? ((UserSigningKey[])existing)[0];
+                object replacement;
+                if (now >= existingFirst.CacheExpiresAt)
+                {
+                    key.CacheExpiresAt = now + _ttlTicks;
+                    replacement = key;
+                }
+                else
+                {
+                    key.CacheExpiresAt = existingFirst.CacheExpiresAt;
+                    replacement = With(existing, key);
+                }
+
                 if (_entries.TryUpdate(key.UserId, replacement, existing))
                 {
                     break;
@@ -89,7 +107,8 @@ internal sealed class UserKeyCache : IUserKeyCache
             else
             {
                 EnsureCapacity();
-                if (_entries.TryAdd(key.UserId, new Entry([key], now + _ttlTicks)))
+                key.CacheExpiresAt = now + _ttlTicks;
+                if (_entries.TryAdd(key.UserId, key))
                 {
                     Interlocked.Increment(ref _count);
                     break;
@@ -126,10 +145,10 @@ internal sealed class UserKeyCache : IUserKeyCache
         }
     }
 
-    private static UserSigningKey[] With(UserSigningKey[] keys, UserSigningKey key)
+    private static object With(object existing, UserSigningKey key)
     {
-        var list = new List<UserSigningKey>(keys.Length + 1) { key };
-        foreach (var other in keys)
+        var list = new List<UserSigningKey>(MaxKeysPerUser) { key };
+        foreach (var other in existing as UserSigningKey[] ?? [(UserSigningKey)existing])
         {
             if (list.Count < MaxKeysPerUser && !(ReferenceEquals(other.Secret, key.Secret) && other.Purpose == key.Purpose))
             {
@@ -137,12 +156,12 @@ internal sealed class UserKeyCache : IUserKeyCache
             }
         }
 
-        return [.. list];
+        return list.Count == 1 ? list[0] : list.ToArray();
     }
 
-    private void Remove(string userId, Entry entry)
+    private void Remove(string userId, object value)
     {
-        if (_entries.TryRemove(new KeyValuePair<string, Entry>(userId, entry)))
+        if (_entries.TryRemove(new KeyValuePair<string, object>(userId, value)))
         {
             Interlocked.Decrement(ref _count);
         }
@@ -166,7 +185,7 @@ internal sealed class UserKeyCache : IUserKeyCache
             var now = _time.GetTimestamp();
             foreach (var pair in _entries)
             {
-                if (now >= pair.Value.ExpiresAt)
+                if (now >= (pair.Value as UserSigningKey ?? ((UserSigningKey[])pair.Value)[0]).CacheExpiresAt)
                 {
                     _entries.TryRemove(pair);
                 }
@@ -189,12 +208,5 @@ internal sealed class UserKeyCache : IUserKeyCache
 
             Volatile.Write(ref _count, _entries.Count);
         }
-    }
-
-    private sealed class Entry(UserSigningKey[] keys, long expiresAt)
-    {
-        public UserSigningKey[] Keys { get; } = keys;
-
-        public long ExpiresAt { get; } = expiresAt;
     }
 }

@@ -35,6 +35,9 @@ internal sealed class UserSigningKey : SymmetricSecurityKey
 
     public HmacSha256SignatureProvider SignatureProvider { get; }
 
+    /// <summary>When the cache stops trusting this key, in <see cref="TimeProvider"/> timestamp ticks. Set before the key is shared.</summary>
+    public long CacheExpiresAt { get; set; }
+
     /// <summary>The fingerprint part of <see cref="SecurityKey.KeyId"/>.</summary>
     public ReadOnlySpan<char> Fingerprint => KeyId.AsSpan(Secret.Id.Length + 1, FingerprintLength);
 
