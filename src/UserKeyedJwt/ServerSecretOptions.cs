@@ -1,6 +1,10 @@
+using System.Diagnostics;
+
 namespace UserKeyedJwt;
 
 /// <summary>One server secret in the ring.</summary>
+// The debugger would otherwise show Secret in every watch of the options.
+[DebuggerDisplay("ServerSecretOptions(Id = {Id})")]
 public sealed class ServerSecretOptions
 {
     /// <summary>The secret's id, written into every token's <c>kid</c>. See <see cref="ServerSecretId"/> for the format.</summary>

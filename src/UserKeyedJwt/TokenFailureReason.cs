@@ -34,4 +34,10 @@ public enum TokenFailureReason
 
     /// <summary>The user store failed or timed out. The token is rejected: the library fails closed.</summary>
     StoreUnavailable = 9,
+
+    /// <summary>
+    /// The token's <c>jti</c>, or its session (<c>sid</c>), is on the revocation list: the session was logged out, or the
+    /// token was revoked on its own. Checked only after the signature verified.
+    /// </summary>
+    Denylisted = 10,
 }

@@ -25,6 +25,10 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
     private static readonly string[] AccessTypes = [TokenShape.AccessType];
     private static readonly string[] RefreshTypes = [TokenShape.RefreshType];
 
+    // Per-process random stand-ins of a real stamp's and an Identity V3 hash's length, for SpendAsForKnownUserAsync.
+    private static readonly string DummyStamp = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+    private static readonly string DummyPasswordHash = Convert.ToBase64String(RandomNumberGenerator.GetBytes(61));
+
     private readonly ServerSecretRingProvider _ring;
     private readonly UserKeyCache _cache;
     private readonly IUserKeyMaterialSource _source;
@@ -34,6 +38,7 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
     private readonly UserKeyedJwtOptions _options;
     private readonly TokenValidationParameters _accessParameters;
     private readonly TokenValidationParameters _refreshParameters;
+    private readonly RevocationCheck? _revocation;
 
     internal UserKeyedTokenHandler(
         IOptions<UserKeyedJwtOptions> options,
@@ -42,9 +47,11 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
         IUserKeyMaterialSource source,
         TimeProvider time,
         UserKeyedJwtMetrics metrics,
-        ILogger<UserKeyedTokenHandler> logger)
+        ILogger<UserKeyedTokenHandler> logger,
+        RevocationCheck? revocation = null)
     {
         _options = options.Value;
+        _revocation = revocation;
         _ring = ring;
         _cache = cache;
         _source = source;
@@ -148,6 +155,12 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
             return Reject(purpose, Classify(result.Exception), prepared.UserId);
         }
 
+        // The denylist runs only now that the signature verified: a forged token never costs a store call.
+        if (_revocation is not null && await _revocation.CheckAsync((JsonWebToken)result.SecurityToken, cancellationToken).ConfigureAwait(false) is { } revoked)
+        {
+            return Reject(purpose, revoked, prepared.UserId);
+        }
+
         _metrics.Validated(purpose);
         Log.TokenValidated(_logger, prepared.UserId!, purpose);
         return result;
@@ -191,6 +204,11 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
             var (material, failure) = await LookupAsync(userId, cancellationToken).ConfigureAwait(false);
             if (failure is not null)
             {
+                if (failure == TokenFailureReason.UnknownUser)
+                {
+                    await SpendAsForKnownUserAsync(jwt, secret, userId, purpose).ConfigureAwait(false);
+                }
+
                 return Preparation.Fail(failure.Value, userId);
             }
 
@@ -340,6 +358,34 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
         }
 
         return (material, null);
+    }
+
+    /// <summary>
+    /// Timing side channel: a subject the store no longer knows must cost what a known subject with a bad signature costs
+    /// (derive, compare the fingerprint, verify the signature), or response times would tell which users exist. The key is
+    /// derived from a per-process random dummy material for the same subject, so it never verifies; the outcome is dropped.
+    /// </summary>
+    private async ValueTask SpendAsForKnownUserAsync(JsonWebToken jwt, ServerSecret secret, string userId, TokenPurpose purpose)
+    {
+        var dummy = UserSigningKey.Derive(secret, new UserKeyMaterial(userId, DummyStamp, DummyPasswordHash), purpose);
+        _ = CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(jwt.Kid.AsSpan()), MemoryMarshal.AsBytes(dummy.KeyId.AsSpan()));
+
+        // Under the token's own kid, so the resolver hands the dummy over and IdentityModel runs the same HMAC and fails the
+        // same way. The dummy is never cached or shared, and the outcome is dropped: this can't authenticate anything.
+        dummy.KeyId = jwt.Kid;
+        var parameters = (purpose == TokenPurpose.Refresh ? _refreshParameters : _accessParameters).Clone();
+        Harden(parameters, purpose);
+        UserKeyedSigningKeyResolver.Place(parameters, dummy);
+        try
+        {
+            // The SecurityToken overload: the string one would call back into our override.
+            _ = await base.ValidateTokenAsync(jwt, parameters).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Only spends time: whatever IdentityModel does with the dummy key, the token is rejected.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
     }
 
     private void Harden(TokenValidationParameters parameters, TokenPurpose purpose)

@@ -19,6 +19,7 @@ public sealed class UserKeyedTokenIssuer
     {
         JwtRegisteredClaimNames.Sub, JwtRegisteredClaimNames.Jti, JwtRegisteredClaimNames.Iat, JwtRegisteredClaimNames.Nbf,
         JwtRegisteredClaimNames.Exp, JwtRegisteredClaimNames.Iss, JwtRegisteredClaimNames.Aud,
+        UserKeyedSession.SessionIdClaimType, UserKeyedSession.AuthenticatedAtClaimType,
     };
 
     private readonly JsonWebTokenHandler _writer = new() { SetDefaultTimesOnTokenCreation = false };
@@ -39,22 +40,26 @@ public sealed class UserKeyedTokenIssuer
 
     /// <summary>
     /// Whether the issuer sets <paramref name="claimType"/> itself (<c>sub</c>, <c>jti</c>, <c>iat</c>, <c>nbf</c>, <c>exp</c>,
-    /// <c>iss</c>, <c>aud</c>), so that <see cref="Issue"/> refuses it from the caller.
+    /// <c>iss</c>, <c>aud</c>, and the session's <c>sid</c> and <c>auth_time</c>), so that <see cref="Issue(UserKeyMaterial, IEnumerable{Claim}, TokenPurpose, TimeSpan?)"/> refuses it from the caller.
     /// </summary>
     public static bool IsReservedClaim(string claimType) => ReservedClaims.Contains(claimType);
 
     /// <summary>Issues a token for <paramref name="user"/>.</summary>
     /// <param name="user">The user's current key material. A token issued from stale material is rejected as revoked.</param>
     /// <param name="claims">
-    /// Further claims, such as roles or a session id. <c>sub</c>, <c>jti</c>, <c>iat</c>, <c>nbf</c>, <c>exp</c>, <c>iss</c>
-    /// and <c>aud</c> are set by the issuer and refused here.
+    /// Further claims, such as roles. <c>sub</c>, <c>jti</c>, <c>iat</c>, <c>nbf</c>, <c>exp</c>, <c>iss</c>, <c>aud</c>,
+    /// <c>sid</c> and <c>auth_time</c> are set by the issuer (the last two through <see cref="UserKeyedSessions"/>) and refused here.
     /// </param>
     /// <param name="purpose">Access (the default) or refresh.</param>
     /// <param name="lifetime">
     /// The lifetime; by default <see cref="UserKeyedJwtOptions.AccessTokenLifetime"/> or
     /// <see cref="UserKeyedJwtOptions.RefreshTokenLifetime"/>. It may not exceed that configured lifetime.
     /// </param>
-    public IssuedToken Issue(UserKeyMaterial user, IEnumerable<Claim>? claims = null, TokenPurpose purpose = TokenPurpose.Access, TimeSpan? lifetime = null)
+    public IssuedToken Issue(UserKeyMaterial user, IEnumerable<Claim>? claims = null, TokenPurpose purpose = TokenPurpose.Access, TimeSpan? lifetime = null) =>
+        Issue(user, claims, purpose, lifetime, session: null);
+
+    /// <summary>Issues a token that carries <paramref name="session"/>'s <c>sid</c> and <c>auth_time</c>.</summary>
+    internal IssuedToken Issue(UserKeyMaterial user, IEnumerable<Claim>? claims, TokenPurpose purpose, TimeSpan? lifetime, UserKeyedSession? session)
     {
         ArgumentNullException.ThrowIfNull(user);
         var maxLifetime = purpose == TokenPurpose.Refresh ? _options.RefreshTokenLifetime : _options.AccessTokenLifetime;
@@ -102,6 +107,12 @@ public sealed class UserKeyedTokenIssuer
             TokenType = TokenShape.TypeOf(purpose),
             SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
         };
+
+        if (session is not null)
+        {
+            descriptor.Claims[UserKeyedSession.SessionIdClaimType] = session.SessionId;
+            descriptor.Claims[UserKeyedSession.AuthenticatedAtClaimType] = session.AuthenticatedAt.ToUnixTimeSeconds();
+        }
 
         var token = _writer.CreateToken(descriptor);
         _metrics.Issued(purpose);

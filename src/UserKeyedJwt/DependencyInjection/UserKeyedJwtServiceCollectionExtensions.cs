@@ -39,7 +39,8 @@ public static class UserKeyedJwtServiceCollectionExtensions
             sp.GetRequiredService<IUserKeyMaterialSource>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<UserKeyedJwtMetrics>(),
-            sp.GetRequiredService<Logging.ILogger<UserKeyedTokenHandler>>()));
+            sp.GetRequiredService<Logging.ILogger<UserKeyedTokenHandler>>(),
+            sp.GetService<RevocationCheck>()));
         services.TryAddSingleton(static sp => new UserKeyedTokenIssuer(
             sp.GetRequiredService<IOptions<UserKeyedJwtOptions>>(),
             sp.GetRequiredService<ServerSecretRingProvider>(),

@@ -42,4 +42,25 @@ internal static partial class Log
     public static partial void SourceReturnedOtherUser(ILogger logger, string userId);
 
     // 1012 is retired (ResolverFoundNoKey): the static resolver has no logger; the ASP.NET Core package logs its own event.
+
+    [LoggerMessage(EventId = 1100, EventName = "SessionStarted", Level = LogLevel.Debug, Message = "Session {SessionId} started for user {UserId}.")]
+    public static partial void SessionStarted(ILogger logger, string userId, string sessionId);
+
+    [LoggerMessage(EventId = 1101, EventName = "RefreshTokenReused", Level = LogLevel.Warning, Message = "A consumed refresh token of session {SessionId} of user {UserId} was presented again, {SinceFirstUse} after its first use: treated as theft; the session is revoked and the user's tokens must be revoked.")]
+    public static partial void RefreshTokenReused(ILogger logger, string userId, string sessionId, TimeSpan sinceFirstUse);
+
+    [LoggerMessage(EventId = 1102, EventName = "RefreshWithinGraceWindow", Level = LogLevel.Information, Message = "A refresh token of session {SessionId} of user {UserId} was used again {SinceFirstUse} after its first use, within the grace window: accepted as a parallel refresh.")]
+    public static partial void RefreshWithinGraceWindow(ILogger logger, string userId, string sessionId, TimeSpan sinceFirstUse);
+
+    [LoggerMessage(EventId = 1103, EventName = "RevocationStoreFailed", Level = LogLevel.Error, Message = "The revocation store failed during {Operation} ({ExceptionType}); {Outcome}.")]
+    public static partial void RevocationStoreFailed(ILogger logger, string operation, string exceptionType, string outcome);
+
+    [LoggerMessage(EventId = 1104, EventName = "SessionEnded", Level = LogLevel.Information, Message = "Session {SessionId} of user {UserId} revoked.")]
+    public static partial void SessionEnded(ILogger logger, string userId, string sessionId);
+
+    [LoggerMessage(EventId = 1105, EventName = "SessionPastAbsoluteLifetime", Level = LogLevel.Information, Message = "Session {SessionId} of user {UserId} is past its absolute lifetime; refresh refused.")]
+    public static partial void SessionPastAbsoluteLifetime(ILogger logger, string userId, string sessionId);
+
+    [LoggerMessage(EventId = 1106, EventName = "TokenRevokedById", Level = LogLevel.Information, Message = "Token {TokenId} revoked.")]
+    public static partial void TokenRevokedById(ILogger logger, string tokenId);
 }

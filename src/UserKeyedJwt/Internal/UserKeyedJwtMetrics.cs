@@ -14,6 +14,8 @@ internal sealed class UserKeyedJwtMetrics : IDisposable
     private readonly Counter<long> _cacheHits;
     private readonly Counter<long> _cacheMisses;
     private readonly Counter<long> _issued;
+    private readonly Counter<long> _refreshes;
+    private readonly Counter<long> _revocationStoreFailures;
 
     public UserKeyedJwtMetrics(IMeterFactory? meterFactory = null)
     {
@@ -32,6 +34,8 @@ internal sealed class UserKeyedJwtMetrics : IDisposable
         _cacheHits = _meter.CreateCounter<long>("userkeyedjwt.key_cache.hits", "{lookup}", "Derived-key cache hits.");
         _cacheMisses = _meter.CreateCounter<long>("userkeyedjwt.key_cache.misses", "{lookup}", "Derived-key cache misses.");
         _issued = _meter.CreateCounter<long>("userkeyedjwt.tokens.issued", "{token}", "Tokens issued, by purpose.");
+        _refreshes = _meter.CreateCounter<long>("userkeyedjwt.sessions.refreshes", "{refresh}", "Refresh-token redemptions, by result: redeemed, grace, reused (theft suspected) or rejected.");
+        _revocationStoreFailures = _meter.CreateCounter<long>("userkeyedjwt.revocation_store.failures", "{failure}", "Revocation-store calls that failed or timed out, by operation.");
     }
 
     public void Validated(TokenPurpose purpose) =>
@@ -51,6 +55,10 @@ internal sealed class UserKeyedJwtMetrics : IDisposable
     public void CacheMiss() => _cacheMisses.Add(1);
 
     public void Issued(TokenPurpose purpose) => _issued.Add(1, new KeyValuePair<string, object?>("purpose", PurposeTag(purpose)));
+
+    public void Refresh(string result) => _refreshes.Add(1, new KeyValuePair<string, object?>("result", result));
+
+    public void RevocationStoreFailed(string operation) => _revocationStoreFailures.Add(1, new KeyValuePair<string, object?>("operation", operation));
 
     public void Dispose()
     {
@@ -73,6 +81,7 @@ internal sealed class UserKeyedJwtMetrics : IDisposable
         TokenFailureReason.Revoked => "revoked",
         TokenFailureReason.Tampered => "tampered",
         TokenFailureReason.StoreUnavailable => "store_unavailable",
+        TokenFailureReason.Denylisted => "denylisted",
         _ => "other",
     };
 }
