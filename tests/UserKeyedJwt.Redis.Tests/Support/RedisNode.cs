@@ -1,0 +1,56 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+
+namespace UserKeyedJwt.Redis.Tests.Support;
+
+/// <summary>One application node: a real container with the core, sessions and the Redis store, on the real clock.</summary>
+public sealed class RedisNode : IAsyncDisposable
+{
+    private readonly ServiceProvider _provider;
+
+    public RedisNode(string redisConfiguration, string serverSecret, InMemoryUserKeyMaterialSource users, Action<UserKeyedSessionOptions>? sessions = null)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IUserKeyMaterialSource>(users);
+        services.AddMetrics();
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddFakeLogging());
+        services.AddUserKeyedJwt(o =>
+        {
+            o.Issuer = "https://issuer.test";
+            o.Audience = "api.test";
+            o.ServerSecrets.Add(new ServerSecretOptions { Id = "s1", Secret = serverSecret });
+        });
+        services.AddUserKeyedJwtSessions(o => sessions?.Invoke(o));
+        services.AddUserKeyedJwtRedis(o =>
+        {
+            o.Configuration = redisConfiguration;
+            o.Timeout = TimeSpan.FromMilliseconds(500);
+        });
+        _provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        Handler = _provider.GetRequiredService<UserKeyedTokenHandler>();
+        Sessions = _provider.GetRequiredService<UserKeyedSessions>();
+        Store = _provider.GetRequiredService<IRevokedTokenStore>();
+        Logs = _provider.GetFakeLogCollector();
+        MeterFactory = _provider.GetRequiredService<IMeterFactory>();
+    }
+
+    public UserKeyedTokenHandler Handler { get; }
+
+    public UserKeyedSessions Sessions { get; }
+
+    public IRevokedTokenStore Store { get; }
+
+    public FakeLogCollector Logs { get; }
+
+    public IMeterFactory MeterFactory { get; }
+
+    public MetricCollector<long> Collect(string instrument) => new(MeterFactory, "UserKeyedJwt", instrument);
+
+    public async Task<TokenFailureReason?> AccessAsync(string token) =>
+        (await Handler.ValidateAsync(token, TokenPurpose.Access, TestContext.Current.CancellationToken)).FailureReason;
+
+    public ValueTask DisposeAsync() => _provider.DisposeAsync();
+}
