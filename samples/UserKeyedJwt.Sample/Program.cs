@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using UserKeyedJwt;
 using UserKeyedJwt.AspNetCore;
+using UserKeyedJwt.Redis;
 using UserKeyedJwt.Sample.Data;
 using UserKeyedJwt.Sample.Endpoints;
 using UserKeyedJwt.Sample.Hosting;
@@ -27,6 +28,11 @@ builder.Services
 builder.Services.AddOptions<UserKeyedJwtOptions>().BindConfiguration(UserKeyedJwtOptions.SectionName);
 builder.Services.AddSingleton<IConfigureOptions<UserKeyedJwtOptions>, SampleServerSecret>();
 builder.Services.AddOptions<UserKeyedJwtBearerOptions>().BindConfiguration(UserKeyedJwtBearerOptions.SectionName);
+builder.Services.AddOptions<UserKeyedSessionOptions>().BindConfiguration(UserKeyedSessionOptions.SectionName);
+
+// The revocation list: in memory by default (nothing to install), on Redis when ConnectionStrings:Redis is set.
+builder.Services.AddOptions<RedisRevokedTokenStoreOptions>().Configure<IConfiguration>((o, c) => o.Configuration = c.GetConnectionString("Redis"));
+builder.Services.AddSingleton<IRevokedTokenStore>(SampleRevocationStore.Create);
 
 builder.Services.AddAuthentication(UserKeyedJwtDefaults.AuthenticationScheme).AddUserKeyedJwtBearer();
 builder.Services.AddAuthorizationBuilder().AddPolicy(AdminEndpoints.Policy, policy => policy.RequireRole(SampleDatabase.AdminRole));

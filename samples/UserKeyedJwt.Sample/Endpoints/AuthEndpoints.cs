@@ -11,6 +11,9 @@ internal static class AuthEndpoints
     {
         app.MapPost("/auth/register", RegisterAsync).AllowAnonymous();
         app.MapPost("/auth/login", LoginAsync).AllowAnonymous();
+
+        // POST /auth/refresh, /auth/logout, /auth/logout-all and /auth/logout-others come from the library.
+        app.MapUserKeyedJwtSessionEndpoints<SampleUser>("/auth");
     }
 
     private static async Task<IResult> RegisterAsync(CredentialsRequest request, UserManager<SampleUser> users)
@@ -34,7 +37,7 @@ internal static class AuthEndpoints
     private static async Task<IResult> LoginAsync(
         CredentialsRequest request,
         UserManager<SampleUser> users,
-        IUserTokenService<SampleUser> tokens,
+        IUserSessionService<SampleUser> sessions,
         UnknownUserPasswordHash unknownUser,
         CancellationToken cancellationToken)
     {
@@ -67,8 +70,13 @@ internal static class AuthEndpoints
         }
 
         await users.ResetAccessFailedCountAsync(user);
-        var token = await tokens.IssueAsync(user, cancellationToken);
-        return TypedResults.Ok(new LoginResponse(token.AccessToken, (long)token.ExpiresIn.TotalSeconds, token.TokenType));
+        var tokens = await sessions.SignInAsync(user, cancellationToken);
+        return TypedResults.Ok(new LoginResponse(
+            tokens.AccessToken.Token,
+            (long)tokens.AccessToken.Lifetime.TotalSeconds,
+            "Bearer",
+            tokens.RefreshToken.Token,
+            (long)tokens.RefreshToken.Lifetime.TotalSeconds));
     }
 
     private static IResult InvalidCredentials() =>

@@ -5,7 +5,7 @@ internal sealed record CredentialsRequest(string? Email, string? Password);
 
 internal sealed record RegisterResponse(string Id);
 
-internal sealed record LoginResponse(string AccessToken, long ExpiresIn, string TokenType);
+internal sealed record LoginResponse(string AccessToken, long ExpiresIn, string TokenType, string RefreshToken, long RefreshExpiresIn);
 
 internal sealed record MeResponse(string Id, string? Email, string? DisplayName, IReadOnlyList<string> Roles);
 

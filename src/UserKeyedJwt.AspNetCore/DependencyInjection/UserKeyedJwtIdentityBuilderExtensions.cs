@@ -33,7 +33,8 @@ public static class UserKeyedJwtIdentityBuilderExtensions
     /// (unless another source was registered first);</item>
     /// <item><see cref="UserKeyedUserManager{TUser}"/> becomes the user manager (unless one derived from it is registered
     /// already), so permission changes rotate the stamp and every update reaches the key cache at once;</item>
-    /// <item><see cref="IUserTokenService{TUser}"/> issues tokens.</item>
+    /// <item><see cref="IUserTokenService{TUser}"/> issues tokens, and <see cref="IUserSessionService{TUser}"/> runs sessions
+    /// (<c>AddUserKeyedJwtSessions()</c>, with the in-memory revocation store unless another is registered).</item>
     /// </list>
     /// Startup fails, naming the problem, when a later registration replaces the user manager or the store keeps no
     /// security stamp. Calling this twice is harmless.
@@ -65,6 +66,10 @@ public static class UserKeyedJwtIdentityBuilderExtensions
             services.AddUserKeyedJwt();
         }
 
+        // Sessions (refresh rotation, logout by sid) come with the Identity integration: their check costs nothing until a
+        // session is revoked, and the in-memory store is replaced by AddUserKeyedJwtRedis when several nodes validate.
+        services.AddUserKeyedJwtSessions();
+
         var options = services.AddOptions<UserKeyedIdentityOptions<TUser>>();
         if (configure is not null)
         {
@@ -78,6 +83,7 @@ public static class UserKeyedJwtIdentityBuilderExtensions
 
         services.TryAddSingleton<IUserKeyMaterialSource, IdentityUserKeyMaterialSource<TUser>>();
         services.TryAddScoped<IUserTokenService<TUser>, UserTokenService<TUser>>();
+        services.TryAddScoped<IUserSessionService<TUser>, UserSessionService<TUser>>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, IdentityIntegrationCheck<TUser>>());
     }
 }

@@ -12,6 +12,14 @@ internal sealed class UserTokenService<TUser>(IUserStore<TUser> store, UserKeyed
     public async Task<UserAccessToken> IssueAsync(TUser user, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(user);
+        var (material, claims) = await ReadAsync(user, cancellationToken).ConfigureAwait(false);
+        var issued = issuer.Issue(material, claims, TokenPurpose.Access);
+        return new UserAccessToken(issued, claims.AsReadOnly());
+    }
+
+    /// <summary>The user's current key material and the claims an access token carries for them.</summary>
+    internal async Task<(UserKeyMaterial Material, List<Claim> Claims)> ReadAsync(TUser user, CancellationToken cancellationToken)
+    {
         var settings = options.CurrentValue;
         var material = await IdentityKeyMaterial.ReadAsync(store, user, settings, cancellationToken).ConfigureAwait(false);
 
@@ -42,7 +50,6 @@ internal sealed class UserTokenService<TUser>(IUserStore<TUser> store, UserKeyed
             }
         }
 
-        var issued = issuer.Issue(material, claims, TokenPurpose.Access);
-        return new UserAccessToken(issued, claims.AsReadOnly());
+        return (material, claims);
     }
 }
