@@ -7,6 +7,12 @@ if (args is ["memory", ..])
     return;
 }
 
+if (args is ["timing", ..])
+{
+    await TimingProbe.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20_000);
+    return;
+}
+
 if (args is ["fields"])
 {
     foreach (var type in new[] { typeof(Microsoft.IdentityModel.Tokens.SymmetricSecurityKey), typeof(Microsoft.IdentityModel.Tokens.SignatureProvider) })

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
@@ -6,6 +7,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using UserKeyedJwt.Sample.Data;
 
@@ -75,6 +77,12 @@ public class SampleApp : WebApplicationFactory<Program>
 
     public CapturedLogs Logs { get; } = new();
 
+    /// <summary>The app's user store, wrapped: counts reads (see <see cref="RecordingUserKeyMaterialSource"/>). Set once the host is built.</summary>
+    public RecordingUserKeyMaterialSource? Store { get; private set; }
+
+    /// <summary>Every bearer token the clients of <see cref="Api()"/> sent or received.</summary>
+    public ConcurrentQueue<string> SeenTokens { get; } = new();
+
     /// <summary>A sample app with its own database and settings; the parameterless constructor is the shared default.</summary>
     public static SampleApp Create(
         IReadOnlyDictionary<string, string?>? settings = null,
@@ -93,10 +101,24 @@ public class SampleApp : WebApplicationFactory<Program>
         return await change(users, user);
     }
 
-    public Api Api() => new(CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false }));
+    public Api Api() => new(CreateDefaultClient(new Uri("http://localhost"), new TokenRecordingHandler(SeenTokens)));
+
+    /// <summary>What the log scan would report now: where a secret known to this app appears in its Trace-level logs.</summary>
+    public List<string> FindSecretLeaks(IEnumerable<UserKeyMaterial>? storedMaterials = null)
+    {
+        var serverSecrets = _settings.Where(s => s.Key.EndsWith(":Secret", StringComparison.Ordinal) && s.Value is not null).Select(s => s.Value!).Append(ServerSecret);
+        if (File.Exists(DevelopmentSecretPath))
+        {
+            serverSecrets = serverSecrets.Append(File.ReadAllText(DevelopmentSecretPath).Trim());
+        }
+
+        var materials = (Store?.Read ?? []).Concat(storedMaterials ?? SecretScan.StoredMaterials(DatabasePath));
+        return SecretScan.FindLeaks(Logs.Entries, SecretScan.Secrets(serverSecrets, SeenTokens, materials));
+    }
 
     public override async ValueTask DisposeAsync()
     {
+        var stored = SecretScan.StoredMaterials(DatabasePath);
         await base.DisposeAsync();
         SqliteConnection.ClearAllPools();
         foreach (var path in new[] { DatabasePath, DatabasePath + "-wal", DatabasePath + "-shm", DevelopmentSecretPath })
@@ -105,17 +127,43 @@ public class SampleApp : WebApplicationFactory<Program>
         }
 
         GC.SuppressFinalize(this);
+
+        // Suite-wide log hygiene: every app of every test is scanned, so a leak anywhere fails the test that caused it.
+        var leaks = FindSecretLeaks(stored);
+        if (leaks.Count > 0)
+        {
+            throw new InvalidOperationException("Secrets reached the logs:\n" + string.Join('\n', leaks));
+        }
+    }
+
+    private void RecordStoreReads(IServiceCollection services)
+    {
+        if (services.LastOrDefault(d => d.ServiceType == typeof(IUserKeyMaterialSource)) is not { } real)
+        {
+            return;
+        }
+
+        services.Replace(ServiceDescriptor.Singleton<IUserKeyMaterialSource>(sp =>
+        {
+            var inner = real.ImplementationInstance as IUserKeyMaterialSource
+                ?? real.ImplementationFactory?.Invoke(sp) as IUserKeyMaterialSource
+                ?? (IUserKeyMaterialSource)ActivatorUtilities.CreateInstance(sp, real.ImplementationType!);
+            return Store = new RecordingUserKeyMaterialSource(inner);
+        }));
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(_environment);
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
-        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        // Captured at Trace whatever the app's own levels are (a provider rule wins over the configured ones): the scan on
+        // dispose must see every line any sink could be configured to keep.
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs).AddFilter<CapturedLogs>(null, LogLevel.Trace));
 
         // PBKDF2 at Identity's 100,000 iterations costs ~150 ms per hash on a CI core; the tests hash hundreds of times. The
         // hasher stays Identity's real one (V3 format), so hashes still change on every password change.
         builder.ConfigureTestServices(services => services.Configure<PasswordHasherOptions>(o => o.IterationCount = 1_000));
+        builder.ConfigureTestServices(RecordStoreReads);
         if (_configureServices is not null)
         {
             builder.ConfigureTestServices(_configureServices);

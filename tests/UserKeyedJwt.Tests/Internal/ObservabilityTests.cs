@@ -103,7 +103,10 @@ public class ObservabilityTests
             Assert.Contains("user-1", text, StringComparison.Ordinal);
         }
 
-        foreach (var type in new[] { typeof(UserKeyMaterial), typeof(UserSigningKey), typeof(ServerSecret), typeof(IssuedToken) })
+        var secretOptions = new ServerSecretOptions { Id = "s1", Secret = "SECRET-base64" };
+        Assert.DoesNotContain("SECRET", secretOptions.ToString(), StringComparison.Ordinal);
+
+        foreach (var type in new[] { typeof(UserKeyMaterial), typeof(UserSigningKey), typeof(ServerSecret), typeof(IssuedToken), typeof(ServerSecretOptions) })
         {
             var display = type.GetCustomAttribute<System.Diagnostics.DebuggerDisplayAttribute>();
             Assert.NotNull(display);

@@ -33,6 +33,11 @@ public class UserKeyedJwtOptionsValidatorTests
         { "access-zero", "UserKeyedJwt:AccessTokenLifetime is 00:00:00" },
         { "access-huge", "UserKeyedJwt:AccessTokenLifetime is 2.00:00:00" },
         { "refresh-huge", "UserKeyedJwt:RefreshTokenLifetime is 400.00:00:00" },
+        { "refresh-zero", "UserKeyedJwt:RefreshTokenLifetime is 00:00:00" },
+        { "access-negative", "UserKeyedJwt:AccessTokenLifetime is -00:00:01" },
+        { "cache-ttl-huge", "UserKeyedJwt:KeyCacheTtl is 02:00:00" },
+        { "store-timeout-huge", "UserKeyedJwt:StoreTimeout is 00:02:00" },
+        { "max-length-huge", "UserKeyedJwt:MaxTokenLength is 2097152" },
         { "skew", "UserKeyedJwt:ClockSkew is 01:00:00" },
         { "max-length", "UserKeyedJwt:MaxTokenLength is 100" },
         { "cache-size", "UserKeyedJwt:KeyCacheSize is -1" },
@@ -59,6 +64,11 @@ public class UserKeyedJwtOptionsValidatorTests
             case "access-zero": o.AccessTokenLifetime = TimeSpan.Zero; break;
             case "access-huge": o.AccessTokenLifetime = TimeSpan.FromDays(2); break;
             case "refresh-huge": o.RefreshTokenLifetime = TimeSpan.FromDays(400); break;
+            case "refresh-zero": o.RefreshTokenLifetime = TimeSpan.Zero; break;
+            case "access-negative": o.AccessTokenLifetime = TimeSpan.FromSeconds(-1); break;
+            case "cache-ttl-huge": o.KeyCacheTtl = TimeSpan.FromHours(2); break;
+            case "store-timeout-huge": o.StoreTimeout = TimeSpan.FromMinutes(2); break;
+            case "max-length-huge": o.MaxTokenLength = 2 * 1024 * 1024; break;
             case "skew": o.ClockSkew = TimeSpan.FromHours(1); break;
             case "max-length": o.MaxTokenLength = 100; break;
             case "cache-size": o.KeyCacheSize = -1; break;
