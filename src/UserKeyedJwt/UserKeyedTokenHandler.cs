@@ -34,6 +34,8 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
     private readonly UserKeyedJwtOptions _options;
     private readonly TokenValidationParameters _accessParameters;
     private readonly TokenValidationParameters _refreshParameters;
+    private HardenedTemplate? _accessTemplate;
+    private HardenedTemplate? _refreshTemplate;
 
     internal UserKeyedTokenHandler(
         IOptions<UserKeyedJwtOptions> options,
@@ -127,9 +129,9 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
             return Reject(purpose, reason, prepared.UserId);
         }
 
-        var parameters = validationParameters.Clone();
-        Harden(parameters, purpose);
-        UserKeyedSigningKeyResolver.Place(parameters, prepared.Key!);
+        // No per-request clone: the hardened parameters are shared, and the key travels in this method's async flow.
+        var parameters = HardenedFor(validationParameters, purpose);
+        UserKeyedSigningKeyResolver.Prepare(prepared.Key!);
 
         TokenValidationResult result;
         try
@@ -167,9 +169,9 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
         var kid = jwt.Kid;
         var key = _cache.Find(userId, secret, purpose);
 
-        // A cached key's KeyId is the genuine kid for this subject, secret and current fingerprint, tag included, so an
+        // A cached key's kid is the genuine kid for this subject, secret and current fingerprint, tag included, so an
         // equal kid proves what the tag would. Only a differing kid needs the tag MAC, and always before any lookup.
-        if (key is not null && CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(kid.AsSpan()), MemoryMarshal.AsBytes(key.KeyId.AsSpan())))
+        if (key is not null && key.MatchesKid(kid))
         {
             _metrics.CacheHit();
             return new Preparation(jwt, key, secret, userId, default, default, null);
@@ -199,7 +201,7 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
         }
 
         // The tag verified, so a differing fingerprint means the user's key inputs changed since issuance.
-        if (!CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(kid.AsSpan(cheap.Fingerprint)), MemoryMarshal.AsBytes(key.Fingerprint)))
+        if (!key.MatchesFingerprint(kid.AsSpan(cheap.Fingerprint)))
         {
             return Preparation.Fail(TokenFailureReason.Revoked, userId);
         }
@@ -214,11 +216,6 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
             return Preparation.Fail(TokenFailureReason.Malformed);
         }
 
-        if (TokenShape.ReadHeader(token.AsSpan(0, headerLength), purpose) is { } headerFailure)
-        {
-            return Preparation.Fail(headerFailure);
-        }
-
         JsonWebToken jwt;
         string kid;
         Range secretIdRange, fingerprintRange, tagRange;
@@ -227,7 +224,16 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
         try
         {
             jwt = ReadJsonWebToken(token);
-            kid = jwt.Kid;
+            kid = jwt.Kid ?? string.Empty;
+
+            // Every header we issue is byte for byte the canonical one for its kid and purpose; comparing against it is
+            // cheaper than reading JSON. Anything else gets the strict reader, which rejects it or says why.
+            var header = token.AsSpan(0, headerLength);
+            if (!TokenShape.IsCanonicalHeader(header, kid, purpose) && TokenShape.ReadHeader(header, purpose) is { } headerFailure)
+            {
+                return Preparation.Fail(headerFailure);
+            }
+
             if (!TokenShape.TryParseKid(kid, out secretIdRange, out fingerprintRange, out tagRange))
             {
                 return Preparation.Fail(TokenFailureReason.Malformed);
@@ -342,6 +348,38 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
         return (material, null);
     }
 
+    /// <summary>
+    /// Hardened parameters that keep only the caller's presentation settings (claim types and their retrievers, the
+    /// authentication type, <see cref="TokenValidationParameters.SaveSigninToken"/>). Built once per distinct set of those
+    /// settings and shared: IdentityModel does not mutate parameters while validating.
+    /// </summary>
+    private TokenValidationParameters HardenedFor(TokenValidationParameters caller, TokenPurpose purpose)
+    {
+        ref var slot = ref purpose == TokenPurpose.Refresh ? ref _refreshTemplate : ref _accessTemplate;
+        var template = Volatile.Read(ref slot);
+        if (template is not null && template.Matches(caller))
+        {
+            return template.Parameters;
+        }
+
+        var parameters = new TokenValidationParameters
+        {
+            NameClaimType = caller.NameClaimType,
+            RoleClaimType = caller.RoleClaimType,
+            NameClaimTypeRetriever = caller.NameClaimTypeRetriever,
+            RoleClaimTypeRetriever = caller.RoleClaimTypeRetriever,
+            SaveSigninToken = caller.SaveSigninToken,
+        };
+        if (!string.IsNullOrEmpty(caller.AuthenticationType))
+        {
+            parameters.AuthenticationType = caller.AuthenticationType;
+        }
+
+        Harden(parameters, purpose);
+        Volatile.Write(ref slot, new HardenedTemplate(parameters));
+        return parameters;
+    }
+
     private void Harden(TokenValidationParameters parameters, TokenPurpose purpose)
     {
         // Whatever the caller configured, these settings are ours: no delegate may replace a check, no other key may be
@@ -408,6 +446,19 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
         }
 
         return new TokenValidationResult { IsValid = false, Exception = new UserKeyedTokenValidationException(reason) };
+    }
+
+    private sealed class HardenedTemplate(TokenValidationParameters parameters)
+    {
+        public TokenValidationParameters Parameters { get; } = parameters;
+
+        public bool Matches(TokenValidationParameters caller) =>
+            string.Equals(caller.NameClaimType, Parameters.NameClaimType, StringComparison.Ordinal)
+            && string.Equals(caller.RoleClaimType, Parameters.RoleClaimType, StringComparison.Ordinal)
+            && string.Equals(caller.AuthenticationType, Parameters.AuthenticationType, StringComparison.Ordinal)
+            && caller.NameClaimTypeRetriever == Parameters.NameClaimTypeRetriever
+            && caller.RoleClaimTypeRetriever == Parameters.RoleClaimTypeRetriever
+            && caller.SaveSigninToken == Parameters.SaveSigninToken;
     }
 
     private readonly record struct Preparation(JsonWebToken? Token, UserSigningKey? Key, ServerSecret? Secret, string? UserId, Range Fingerprint, Range Tag, TokenFailureReason? Failure)
