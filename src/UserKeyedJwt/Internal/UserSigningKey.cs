@@ -66,7 +66,7 @@ internal sealed class UserSigningKey : SymmetricSecurityKey
     public static UserSigningKey Derive(ServerSecret secret, UserKeyMaterial material, TokenPurpose purpose, bool forIssuing = false)
     {
         var keyBytes = new byte[UserKeyDerivation.KeySizeInBytes];
-        UserKeyDerivation.Expand(secret.Prk, material, purpose, keyBytes);
+        UserKeyDerivation.Expand(secret.Prk, secret.PrkMac, material, purpose, keyBytes);
 
         Span<byte> fingerprint = stackalloc byte[UserKeyDerivation.FingerprintSizeInBytes];
         UserKeyDerivation.Fingerprint(keyBytes, fingerprint);
@@ -74,7 +74,7 @@ internal sealed class UserSigningKey : SymmetricSecurityKey
         Base64Url.EncodeToChars(fingerprint, fingerprintText);
 
         Span<byte> tag = stackalloc byte[UserKeyDerivation.TagSizeInBytes];
-        UserKeyDerivation.Tag(secret.TagKey, material.UserId, fingerprintText, secret.Id, tag);
+        UserKeyDerivation.Tag(secret.TagKey, secret.TagMac, material.UserId, fingerprintText, secret.Id, tag);
         Span<char> tagText = stackalloc char[TagLength];
         Base64Url.EncodeToChars(tag, tagText);
 
