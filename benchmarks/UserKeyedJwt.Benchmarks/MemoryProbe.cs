@@ -14,7 +14,7 @@ public static class MemoryProbe
     {
         var source = new InMemoryUserKeyMaterialSource();
         var services = new ServiceCollection();
-        services.AddSingleton<IUserKeyMaterialSource>(source);
+        services.AddSingleton<IUserKeyMaterialSource>(new FreshStrings(source));
         services.AddUserKeyedJwt(o =>
         {
             o.Issuer = "https://issuer.example";
@@ -52,6 +52,16 @@ public static class MemoryProbe
         var after = Settle();
         GC.KeepAlive(tokens);
         Console.WriteLine($"users={users} cached-bytes={after - before} bytes-per-user={(after - before) / (double)users:F0}");
+    }
+
+    /// <summary>Answers with freshly allocated strings, as a database does, so the cache's own copy of the id is counted.</summary>
+    private sealed class FreshStrings(IUserKeyMaterialSource inner) : IUserKeyMaterialSource
+    {
+        public async ValueTask<UserKeyMaterial?> FindAsync(string userId, CancellationToken cancellationToken)
+        {
+            var found = await inner.FindAsync(userId, cancellationToken);
+            return found is null ? null : new UserKeyMaterial(new string(found.UserId.AsSpan()), new string(found.SecurityStamp.AsSpan()), new string(found.PasswordHash.AsSpan()));
+        }
     }
 
     private static long Settle()

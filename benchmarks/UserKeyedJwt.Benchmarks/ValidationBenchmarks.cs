@@ -25,27 +25,24 @@ public class ValidationBenchmarks
     private TokenValidationParameters _userKeyedParameters = null!;
     private string _oneUserToken = null!;
     private string[] _manyUserTokens = null!;
+    private string[] _manyStaticTokens = null!;
+    private UserKeyedTokenHandler _coldHandler = null!;
+    private string _forgedToken = null!;
+    private string _expiredToken = null!;
     private int _next;
 
     [GlobalSetup]
     public async Task Setup()
     {
+        var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         var source = new InMemoryUserKeyMaterialSource();
-        var services = new ServiceCollection();
-        services.AddSingleton<IUserKeyMaterialSource>(source);
-        services.AddUserKeyedJwt(o =>
-        {
-            o.Issuer = "https://issuer.example";
-            o.Audience = "api.example";
-            o.AccessTokenLifetime = TimeSpan.FromDays(1);
-            o.KeyCacheSize = 4 * ManyUsers;
-            o.KeyCacheTtl = TimeSpan.FromHours(1);
-            o.ServerSecrets.Add(new ServerSecretOptions { Id = "s1", Secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) });
-        });
-        var provider = services.BuildServiceProvider();
+        var provider = Build(source, secret, cacheSize: 4 * ManyUsers, TimeProvider.System);
         _handler = provider.GetRequiredService<UserKeyedTokenHandler>();
         var issuer = provider.GetRequiredService<UserKeyedTokenIssuer>();
         _userKeyedParameters = _handler.CreateValidationParameters();
+
+        // Same secret and users, no key cache: every validation is a source lookup plus a derivation.
+        _coldHandler = Build(source, secret, cacheSize: 0, TimeProvider.System).GetRequiredService<UserKeyedTokenHandler>();
 
         _manyUserTokens = new string[ManyUsers];
         for (var i = 0; i < ManyUsers; i++)
@@ -57,6 +54,24 @@ public class ValidationBenchmarks
         }
 
         _oneUserToken = _manyUserTokens[0];
+
+        // A subject the server never signed: a genuine kid shape whose tag does not verify.
+        var genuine = new JsonWebToken(_oneUserToken);
+        var forgedKid = genuine.Kid[..^22] + "AAAAAAAAAAAAAAAAAAAAAA";
+        _forgedToken = _plain.CreateToken(new SecurityTokenDescriptor
+        {
+            Subject = new ClaimsIdentity(Claims()),
+            Claims = new Dictionary<string, object> { ["sub"] = Guid.NewGuid().ToString(), ["jti"] = "forged" },
+            Issuer = "https://issuer.example",
+            Audience = "api.example",
+            Expires = DateTime.UtcNow.AddDays(1),
+            TokenType = "at+jwt",
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(32)) { KeyId = forgedKid }, SecurityAlgorithms.HmacSha256),
+        });
+
+        // A genuine token of a known user, issued two days ago for a day.
+        var past = Build(source, secret, cacheSize: 0, new FixedTime(DateTimeOffset.UtcNow.AddDays(-2)));
+        _expiredToken = past.GetRequiredService<UserKeyedTokenIssuer>().Issue(new UserKeyMaterial(genuine.Subject, "s", "h")).Token;
 
         // The baseline: one static key, same claims and lifetime, the same shape of token.
         var staticKey = new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(32)) { KeyId = "static" };
@@ -79,6 +94,12 @@ public class ValidationBenchmarks
             _manyStaticKeyTokens[i] = Create(keys[i]);
         }
 
+        _manyStaticTokens = new string[ManyUsers];
+        for (var i = 0; i < ManyUsers; i++)
+        {
+            _manyStaticTokens[i] = Create(staticKey);
+        }
+
         var byId = keys.ToDictionary(k => k.KeyId);
         _manyStaticKeysParameters = _staticParameters.Clone();
         _manyStaticKeysParameters.IssuerSigningKey = null;
@@ -94,6 +115,18 @@ public class ValidationBenchmarks
     [Benchmark(Description = "User-keyed, 10^5 users round-robin, warm")]
     public async Task<bool> UserKeyedManyUsers() => (await _handler.ValidateTokenAsync(_manyUserTokens[Next()], _userKeyedParameters)).IsValid;
 
+    [Benchmark(Description = "Static key, 10^5 distinct tokens (informative)")]
+    public async Task<bool> StaticKeyManyTokens() => (await _plain.ValidateTokenAsync(_manyStaticTokens[Next()], _staticParameters)).IsValid;
+
+    [Benchmark(Description = "User-keyed, cold: lookup + derivation every call")]
+    public async Task<bool> UserKeyedCold() => (await _coldHandler.ValidateTokenAsync(_manyUserTokens[Next()], _userKeyedParameters)).IsValid;
+
+    [Benchmark(Description = "Reject forged subject (bad kid tag)")]
+    public async Task<bool> RejectForged() => (await _handler.ValidateTokenAsync(_forgedToken, _userKeyedParameters)).IsValid;
+
+    [Benchmark(Description = "Reject expired token")]
+    public async Task<bool> RejectExpired() => (await _handler.ValidateTokenAsync(_expiredToken, _userKeyedParameters)).IsValid;
+
     [Benchmark(Description = "10^5 static keys via default provider cache")]
     public async Task<bool> ManyKeysDefaultFactory() => (await _plain.ValidateTokenAsync(_manyStaticKeyTokens[Next()], _manyStaticKeysParameters)).IsValid;
 
@@ -104,7 +137,29 @@ public class ValidationBenchmarks
         return i;
     }
 
-    private static Claim[] Claims() => [new("role", "user"), new("email", "someone@example.com")];
+    internal static ServiceProvider Build(IUserKeyMaterialSource source, string secret, int cacheSize, TimeProvider time)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(source);
+        services.AddSingleton(time);
+        services.AddUserKeyedJwt(o =>
+        {
+            o.Issuer = "https://issuer.example";
+            o.Audience = "api.example";
+            o.AccessTokenLifetime = TimeSpan.FromDays(1);
+            o.KeyCacheSize = cacheSize;
+            o.KeyCacheTtl = TimeSpan.FromHours(1);
+            o.ServerSecrets.Add(new ServerSecretOptions { Id = "s1", Secret = secret });
+        });
+        return services.BuildServiceProvider();
+    }
+
+    internal static Claim[] Claims() => [new("role", "user"), new("email", "someone@example.com")];
+
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
 
     private string Create(SecurityKey key)
     {

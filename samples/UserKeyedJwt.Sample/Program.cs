@@ -38,6 +38,7 @@ builder.Services.AddAuthentication(UserKeyedJwtDefaults.AuthenticationScheme).Ad
 builder.Services.AddAuthorizationBuilder().AddPolicy(AdminEndpoints.Policy, policy => policy.RequireRole(SampleDatabase.AdminRole));
 builder.Services.AddSingleton<UnknownUserPasswordHash>();
 builder.Services.AddProblemDetails();
+builder.AddBenchmarkMode();
 
 var app = builder.Build();
 await SampleDatabase.InitializeAsync(app);
@@ -47,6 +48,7 @@ app.UseAuthorization();
 app.MapAuthEndpoints();
 app.MapMeEndpoints();
 app.MapAdminEndpoints();
+app.MapBenchmarkEndpoints();
 
 await app.RunAsync();
 

@@ -61,7 +61,15 @@ public static class UserKeyDerivation
     internal static void Extract(ReadOnlySpan<byte> serverSecret, Span<byte> prk) =>
         HKDF.Extract(HashAlgorithmName.SHA256, serverSecret, salt: default, prk);
 
-    internal static void Expand(ReadOnlySpan<byte> prk, UserKeyMaterial material, TokenPurpose purpose, Span<byte> key)
+    internal static void Expand(ReadOnlySpan<byte> prk, UserKeyMaterial material, TokenPurpose purpose, Span<byte> key) =>
+        Expand(prk, prkMac: null, material, purpose, key);
+
+    /// <param name="prk">The PRK.</param>
+    /// <param name="prkMac">Optionally, a reusable HMAC keyed with <paramref name="prk"/>: same bytes, no per-call set-up.</param>
+    /// <param name="material">The user's key inputs.</param>
+    /// <param name="purpose">Access or refresh.</param>
+    /// <param name="key">Receives the 32-byte user key.</param>
+    internal static void Expand(ReadOnlySpan<byte> prk, HMACSHA256? prkMac, UserKeyMaterial material, TokenPurpose purpose, Span<byte> key)
     {
         var label = purpose == TokenPurpose.Refresh ? RefreshLabel : AccessLabel;
         KeyValuePair<string, string?>[]? extras = null;
@@ -76,9 +84,11 @@ public static class UserKeyDerivation
             }
         }
 
+        // One spare byte: HKDF-Expand of 32 bytes is the single block T(1) = HMAC(PRK, info || 0x01).
         byte[]? rented = null;
-        var info = length <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(length));
-        info = info[..length];
+        var buffer = length < StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(length + 1));
+        buffer = buffer[..(length + 1)];
+        var info = buffer[..length];
         try
         {
             var written = Write(info, label);
@@ -94,12 +104,23 @@ public static class UserKeyDerivation
                 }
             }
 
-            HKDF.Expand(HashAlgorithmName.SHA256, prk, key, info);
+            if (prkMac is not null && key.Length == HMACSHA256.HashSizeInBytes)
+            {
+                buffer[length] = 0x01;
+                if (!prkMac.TryComputeHash(buffer, key, out _))
+                {
+                    throw new CryptographicException();
+                }
+            }
+            else
+            {
+                HKDF.Expand(HashAlgorithmName.SHA256, prk, key, info);
+            }
         }
         finally
         {
             // The info holds the password hash and the stamp.
-            CryptographicOperations.ZeroMemory(info);
+            CryptographicOperations.ZeroMemory(buffer);
             if (rented is not null)
             {
                 ArrayPool<byte>.Shared.Return(rented);
@@ -127,7 +148,10 @@ public static class UserKeyDerivation
     /// The pre-authenticator tag: the first 16 bytes of HMAC-SHA256(tagKey, enc(sub) || enc(fingerprint) || enc(secretId)),
     /// where fingerprint is its base64url text as it appears in <c>kid</c>.
     /// </summary>
-    internal static void Tag(ReadOnlySpan<byte> tagKey, string subject, ReadOnlySpan<char> fingerprint, ReadOnlySpan<char> secretId, Span<byte> tag)
+    internal static void Tag(ReadOnlySpan<byte> tagKey, string subject, ReadOnlySpan<char> fingerprint, ReadOnlySpan<char> secretId, Span<byte> tag) =>
+        Tag(tagKey, tagMac: null, subject, fingerprint, secretId, tag);
+
+    internal static void Tag(ReadOnlySpan<byte> tagKey, HMACSHA256? tagMac, string subject, ReadOnlySpan<char> fingerprint, ReadOnlySpan<char> secretId, Span<byte> tag)
     {
         var length = checked(EncodedLength(subject) + 8 + StrictUtf8.GetByteCount(fingerprint) + StrictUtf8.GetByteCount(secretId));
         byte[]? rented = null;
@@ -139,7 +163,18 @@ public static class UserKeyDerivation
             written += Write(input[written..], fingerprint);
             written += Write(input[written..], secretId);
             Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-            HMACSHA256.HashData(tagKey, input[..written], mac);
+            if (tagMac is not null)
+            {
+                if (!tagMac.TryComputeHash(input[..written], mac, out _))
+                {
+                    throw new CryptographicException();
+                }
+            }
+            else
+            {
+                HMACSHA256.HashData(tagKey, input[..written], mac);
+            }
+
             mac[..TagSizeInBytes].CopyTo(tag);
         }
         finally

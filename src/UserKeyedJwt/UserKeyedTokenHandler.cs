@@ -39,6 +39,8 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
     private readonly TokenValidationParameters _accessParameters;
     private readonly TokenValidationParameters _refreshParameters;
     private readonly RevocationCheck? _revocation;
+    private HardenedTemplate? _accessTemplate;
+    private HardenedTemplate? _refreshTemplate;
 
     internal UserKeyedTokenHandler(
         IOptions<UserKeyedJwtOptions> options,
@@ -134,9 +136,9 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
             return Reject(purpose, reason, prepared.UserId);
         }
 
-        var parameters = validationParameters.Clone();
-        Harden(parameters, purpose);
-        UserKeyedSigningKeyResolver.Place(parameters, prepared.Key!);
+        // No per-request clone: the hardened parameters are shared, and the key travels in this method's async flow.
+        var parameters = HardenedFor(validationParameters, purpose);
+        UserKeyedSigningKeyResolver.Prepare(prepared.Key!);
 
         TokenValidationResult result;
         try
@@ -148,6 +150,12 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
 #pragma warning restore CA1031
         {
             return Reject(purpose, TokenFailureReason.Malformed, prepared.UserId);
+        }
+
+        finally
+        {
+            // Nothing started from here on (a revocation-store call, say) carries the key in its execution context.
+            UserKeyedSigningKeyResolver.Prepare(null);
         }
 
         if (!result.IsValid)
@@ -180,9 +188,9 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
         var kid = jwt.Kid;
         var key = _cache.Find(userId, secret, purpose);
 
-        // A cached key's KeyId is the genuine kid for this subject, secret and current fingerprint, tag included, so an
+        // A cached key's kid is the genuine kid for this subject, secret and current fingerprint, tag included, so an
         // equal kid proves what the tag would. Only a differing kid needs the tag MAC, and always before any lookup.
-        if (key is not null && CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(kid.AsSpan()), MemoryMarshal.AsBytes(key.KeyId.AsSpan())))
+        if (key is not null && key.MatchesKid(kid))
         {
             _metrics.CacheHit();
             return new Preparation(jwt, key, secret, userId, default, default, null);
@@ -217,7 +225,7 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
         }
 
         // The tag verified, so a differing fingerprint means the user's key inputs changed since issuance.
-        if (!CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(kid.AsSpan(cheap.Fingerprint)), MemoryMarshal.AsBytes(key.Fingerprint)))
+        if (!key.MatchesFingerprint(kid.AsSpan(cheap.Fingerprint)))
         {
             return Preparation.Fail(TokenFailureReason.Revoked, userId);
         }
@@ -232,11 +240,6 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
             return Preparation.Fail(TokenFailureReason.Malformed);
         }
 
-        if (TokenShape.ReadHeader(token.AsSpan(0, headerLength), purpose) is { } headerFailure)
-        {
-            return Preparation.Fail(headerFailure);
-        }
-
         JsonWebToken jwt;
         string kid;
         Range secretIdRange, fingerprintRange, tagRange;
@@ -245,7 +248,16 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
         try
         {
             jwt = ReadJsonWebToken(token);
-            kid = jwt.Kid;
+            kid = jwt.Kid ?? string.Empty;
+
+            // Every header we issue is byte for byte the canonical one for its kid and purpose; comparing against it is
+            // cheaper than reading JSON. Anything else gets the strict reader, which rejects it or says why.
+            var header = token.AsSpan(0, headerLength);
+            if (!TokenShape.IsCanonicalHeader(header, kid, purpose) && TokenShape.ReadHeader(header, purpose) is { } headerFailure)
+            {
+                return Preparation.Fail(headerFailure);
+            }
+
             if (!TokenShape.TryParseKid(kid, out secretIdRange, out fingerprintRange, out tagRange))
             {
                 return Preparation.Fail(TokenFailureReason.Malformed);
@@ -293,7 +305,7 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
         Span<byte> expected = stackalloc byte[UserKeyDerivation.TagSizeInBytes];
         try
         {
-            UserKeyDerivation.Tag(secret.TagKey, userId, fingerprint, secret.Id, expected);
+            UserKeyDerivation.Tag(secret.TagKey, secret.TagMac, userId, fingerprint, secret.Id, expected);
         }
         catch (System.Text.EncoderFallbackException)
         {
@@ -368,14 +380,15 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
     private async ValueTask SpendAsForKnownUserAsync(JsonWebToken jwt, ServerSecret secret, string userId, TokenPurpose purpose)
     {
         var dummy = UserSigningKey.Derive(secret, new UserKeyMaterial(userId, DummyStamp, DummyPasswordHash), purpose);
-        _ = CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(jwt.Kid.AsSpan()), MemoryMarshal.AsBytes(dummy.KeyId.AsSpan()));
+        _ = dummy.MatchesKid(jwt.Kid);
 
-        // Under the token's own kid, so the resolver hands the dummy over and IdentityModel runs the same HMAC and fails the
-        // same way. The dummy is never cached or shared, and the outcome is dropped: this can't authenticate anything.
-        dummy.KeyId = jwt.Kid;
+        // Handed to IdentityModel directly (its kid can't match the token's), so the same HMAC runs and fails the same way.
+        // The dummy is never cached or shared, and the outcome is dropped: this can't authenticate anything.
         var parameters = (purpose == TokenPurpose.Refresh ? _refreshParameters : _accessParameters).Clone();
         Harden(parameters, purpose);
-        UserKeyedSigningKeyResolver.Place(parameters, dummy);
+        parameters.IssuerSigningKeyResolver = null;
+        parameters.IssuerSigningKey = dummy;
+        parameters.TryAllIssuerSigningKeys = true;
         try
         {
             // The SecurityToken overload: the string one would call back into our override.
@@ -386,6 +399,38 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
 #pragma warning restore CA1031
         {
         }
+    }
+
+    /// <summary>
+    /// Hardened parameters that keep only the caller's presentation settings (claim types and their retrievers, the
+    /// authentication type, <see cref="TokenValidationParameters.SaveSigninToken"/>). Built once per distinct set of those
+    /// settings and shared: IdentityModel does not mutate parameters while validating.
+    /// </summary>
+    private TokenValidationParameters HardenedFor(TokenValidationParameters caller, TokenPurpose purpose)
+    {
+        ref var slot = ref purpose == TokenPurpose.Refresh ? ref _refreshTemplate : ref _accessTemplate;
+        var template = Volatile.Read(ref slot);
+        if (template is not null && template.Matches(caller))
+        {
+            return template.Parameters;
+        }
+
+        var parameters = new TokenValidationParameters
+        {
+            NameClaimType = caller.NameClaimType,
+            RoleClaimType = caller.RoleClaimType,
+            NameClaimTypeRetriever = caller.NameClaimTypeRetriever,
+            RoleClaimTypeRetriever = caller.RoleClaimTypeRetriever,
+            SaveSigninToken = caller.SaveSigninToken,
+        };
+        if (!string.IsNullOrEmpty(caller.AuthenticationType))
+        {
+            parameters.AuthenticationType = caller.AuthenticationType;
+        }
+
+        Harden(parameters, purpose);
+        Volatile.Write(ref slot, new HardenedTemplate(parameters));
+        return parameters;
     }
 
     private void Harden(TokenValidationParameters parameters, TokenPurpose purpose)
@@ -454,6 +499,19 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
         }
 
         return new TokenValidationResult { IsValid = false, Exception = new UserKeyedTokenValidationException(reason) };
+    }
+
+    private sealed class HardenedTemplate(TokenValidationParameters parameters)
+    {
+        public TokenValidationParameters Parameters { get; } = parameters;
+
+        public bool Matches(TokenValidationParameters caller) =>
+            string.Equals(caller.NameClaimType, Parameters.NameClaimType, StringComparison.Ordinal)
+            && string.Equals(caller.RoleClaimType, Parameters.RoleClaimType, StringComparison.Ordinal)
+            && string.Equals(caller.AuthenticationType, Parameters.AuthenticationType, StringComparison.Ordinal)
+            && caller.NameClaimTypeRetriever == Parameters.NameClaimTypeRetriever
+            && caller.RoleClaimTypeRetriever == Parameters.RoleClaimTypeRetriever
+            && caller.SaveSigninToken == Parameters.SaveSigninToken;
     }
 
     private readonly record struct Preparation(JsonWebToken? Token, UserSigningKey? Key, ServerSecret? Secret, string? UserId, Range Fingerprint, Range Tag, TokenFailureReason? Failure)

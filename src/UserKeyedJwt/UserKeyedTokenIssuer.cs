@@ -84,7 +84,7 @@ public sealed class UserKeyedTokenIssuer
         }
 
         var secret = _ring.Current.Active;
-        var key = UserSigningKey.Derive(secret, user, purpose);
+        var key = UserSigningKey.Derive(secret, user, purpose, forIssuing: true);
         var tokenId = NewTokenId();
 
         // JWT times have whole-second precision; truncate so that IssuedAt/ExpiresAt match the token exactly.

@@ -41,6 +41,19 @@ public class LegacyHandlerTests
     }
 
     [Fact]
+    public async Task Resolver_AfterTheHandlerValidatedTheSameToken_DoesNotLeakItsKeyToTheCaller()
+    {
+        using var f = new CoreFixture(start: DateTimeOffset.UtcNow);
+        var token = f.Issuer.Issue(f.AddUser()).Token;
+
+        Assert.True((await f.Handler.ValidateAsync(token, cancellationToken: Ct)).IsValid);
+        var jwt = new JwtSecurityToken(token);
+
+        Assert.Empty(UserKeyedSigningKeyResolver.Resolve(token, jwt, jwt.Header.Kid, f.Handler.CreateValidationParameters()));
+        Assert.ThrowsAny<SecurityTokenException>(() => new JwtSecurityTokenHandler().ValidateToken(token, f.Handler.CreateValidationParameters(), out _));
+    }
+
+    [Fact]
     public async Task Resolver_KeyPreparedForAnotherToken_ReturnsNothing()
     {
         using var f = new CoreFixture(start: DateTimeOffset.UtcNow);

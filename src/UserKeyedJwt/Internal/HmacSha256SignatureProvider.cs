@@ -16,15 +16,18 @@ internal sealed class HmacSha256SignatureProvider : SignatureProvider
     [ThreadStatic]
     private static HMACSHA256? t_hmac;
     [ThreadStatic]
-    private static HmacSha256SignatureProvider? t_hmacOwner;
+    private static UserSigningKey? t_hmacOwner;
     [ThreadStatic]
-    private static HmacSha256SignatureProvider? t_lastSeen;
+    private static UserSigningKey? t_lastSeen;
 
+    private readonly UserSigningKey _owner;
     private readonly byte[] _key;
 
-    public HmacSha256SignatureProvider(SymmetricSecurityKey key)
+    // Made per use (it is small and short-lived) rather than kept with every cached key, which would cost 64 bytes a user.
+    public HmacSha256SignatureProvider(UserSigningKey key)
         : base(key, SecurityAlgorithms.HmacSha256)
     {
+        _owner = key;
         _key = key.Key;
         WillCreateSignatures = true;
     }
@@ -56,20 +59,20 @@ internal sealed class HmacSha256SignatureProvider : SignatureProvider
 
     private int Mac(ReadOnlySpan<byte> input, Span<byte> destination)
     {
-        if (ReferenceEquals(t_hmacOwner, this))
+        if (ReferenceEquals(t_hmacOwner, _owner))
         {
             return t_hmac!.TryComputeHash(input, destination, out var written) ? written : throw new CryptographicException();
         }
 
-        if (ReferenceEquals(t_lastSeen, this))
+        if (ReferenceEquals(t_lastSeen, _owner))
         {
             t_hmac?.Dispose();
             t_hmac = new HMACSHA256(_key);
-            t_hmacOwner = this;
+            t_hmacOwner = _owner;
             return t_hmac.TryComputeHash(input, destination, out var written) ? written : throw new CryptographicException();
         }
 
-        t_lastSeen = this;
+        t_lastSeen = _owner;
         return HMACSHA256.HashData(_key, input, destination);
     }
 

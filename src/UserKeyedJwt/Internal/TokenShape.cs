@@ -23,6 +23,7 @@ internal static class TokenShape
     private const int MaxKidLength = ServerSecretId.MaxLength + 2 + UserSigningKey.FingerprintLength + UserSigningKey.TagLength;
 
     private static readonly SearchValues<char> Base64UrlAlphabet = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+    private static readonly SearchValues<char> KidAlphabet = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.");
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 2, CommentHandling = JsonCommentHandling.Disallow, AllowTrailingCommas = false };
 
     public static string TypeOf(TokenPurpose purpose) => purpose == TokenPurpose.Refresh ? RefreshType : AccessType;
@@ -132,6 +133,34 @@ internal static class TokenShape
         }
 
         return typeFailure;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="encodedHeader"/> is exactly the base64url of <c>{"alg":"HS256","kid":"…","typ":"…"}</c> for
+    /// this kid and purpose, as the issuer writes it. Such a header passes <see cref="ReadHeader"/> by construction.
+    /// </summary>
+    public static bool IsCanonicalHeader(ReadOnlySpan<char> encodedHeader, string kid, TokenPurpose purpose)
+    {
+        ReadOnlySpan<byte> prefix = "{\"alg\":\"HS256\",\"kid\":\""u8;
+        var suffix = purpose == TokenPurpose.Refresh ? "\",\"typ\":\"rt+jwt\"}"u8 : "\",\"typ\":\"at+jwt\"}"u8;
+        if (kid.Length > MaxKidLength || kid.AsSpan().ContainsAnyExcept(KidAlphabet))
+        {
+            return false;
+        }
+
+        Span<byte> json = stackalloc byte[prefix.Length + MaxKidLength + suffix.Length];
+        prefix.CopyTo(json);
+        var length = prefix.Length;
+        foreach (var c in kid)
+        {
+            json[length++] = (byte)c;
+        }
+
+        suffix.CopyTo(json[length..]);
+        length += suffix.Length;
+        Span<char> expected = stackalloc char[Base64Url.GetEncodedLength(json.Length)];
+        var written = Base64Url.EncodeToChars(json[..length], expected);
+        return encodedHeader.SequenceEqual(expected[..written]);
     }
 
     /// <summary>Splits <c>kid</c> into secret id, fingerprint and tag, checking each part's shape.</summary>

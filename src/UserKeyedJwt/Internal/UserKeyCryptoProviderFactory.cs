@@ -3,7 +3,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace UserKeyedJwt.Internal;
 
 /// <summary>
-/// Hands out the signature provider that each <see cref="UserSigningKey"/> carries, for HS256 only. Any other algorithm
+/// Hands out a small one-shot signature provider for a <see cref="UserSigningKey"/>, for HS256 only. Any other algorithm
 /// gets a provider that never verifies and never signs. Nothing is cached here, so 10^5 users don't evict each other
 /// from IdentityModel's 1,000-entry provider LRU.
 /// </summary>
@@ -28,11 +28,11 @@ internal sealed class UserKeyCryptoProviderFactory : CryptoProviderFactory
 
     public override void ReleaseSignatureProvider(SignatureProvider signatureProvider)
     {
-        // Providers belong to their key and live as long as it does.
+        // Nothing pooled, nothing to return: the provider holds no native resource of its own.
     }
 
     private static SignatureProvider Create(SecurityKey key, string algorithm) =>
         key is UserSigningKey userKey && string.Equals(algorithm, SecurityAlgorithms.HmacSha256, StringComparison.Ordinal)
-            ? userKey.SignatureProvider
+            ? new HmacSha256SignatureProvider(userKey)
             : throw new NotSupportedException("UserKeyedJwt keys sign and verify HS256 only.");
 }

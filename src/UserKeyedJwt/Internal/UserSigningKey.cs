@@ -1,14 +1,18 @@
 using System.Buffers.Text;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.Tokens;
 
 namespace UserKeyedJwt.Internal;
 
 /// <summary>
-/// A derived per-user HS256 key. Its <see cref="SecurityKey.KeyId"/> is the token's <c>kid</c>:
-/// <c>{secretId}.{fingerprint}.{tag}</c>. It carries its own signature provider, so that per-user keys never pass through
-/// IdentityModel's bounded provider cache (which thrashes with many users; see docs/decisions.md).
+/// A derived per-user HS256 key, and the kid it belongs to: <c>{secretId}.{fingerprint}.{tag}</c>. The kid is kept as its
+/// 24 raw bytes, not as a 45-character string (a cached key is about a hundred bytes smaller so); only keys made for
+/// issuing carry it as <see cref="SecurityKey.KeyId"/>, which IdentityModel writes into the header. Its factory hands out a fresh one-shot signature provider per use, so that
+/// per-user keys never pass through IdentityModel's bounded provider cache (which thrashes with many users; see
+/// docs/decisions.md).
 /// </summary>
 [DebuggerDisplay("UserSigningKey(UserId = {UserId}, Purpose = {Purpose})")]
 internal sealed class UserSigningKey : SymmetricSecurityKey
@@ -16,15 +20,18 @@ internal sealed class UserSigningKey : SymmetricSecurityKey
     internal const int FingerprintLength = 11;
     internal const int TagLength = 22;
 
-    private UserSigningKey(byte[] key, string userId, ServerSecret secret, TokenPurpose purpose, string keyId)
+    private const int MaxKidLength = ServerSecretId.MaxLength + 2 + FingerprintLength + TagLength;
+
+    // fingerprint (8 bytes) || tag (16 bytes), inline.
+    private KidBytes _kid;
+
+    private UserSigningKey(byte[] key, string userId, ServerSecret secret, TokenPurpose purpose)
         : base(key)
     {
         UserId = userId;
         Secret = secret;
         Purpose = purpose;
-        KeyId = keyId;
         CryptoProviderFactory = UserKeyCryptoProviderFactory.Instance;
-        SignatureProvider = new HmacSha256SignatureProvider(this);
     }
 
     public string UserId { get; }
@@ -33,18 +40,33 @@ internal sealed class UserSigningKey : SymmetricSecurityKey
 
     public TokenPurpose Purpose { get; }
 
-    public HmacSha256SignatureProvider SignatureProvider { get; }
-
     /// <summary>When the cache stops trusting this key, in <see cref="TimeProvider"/> timestamp ticks. Set before the key is shared.</summary>
     public long CacheExpiresAt { get; set; }
 
-    /// <summary>The fingerprint part of <see cref="SecurityKey.KeyId"/>.</summary>
-    public ReadOnlySpan<char> Fingerprint => KeyId.AsSpan(Secret.Id.Length + 1, FingerprintLength);
+    /// <summary>Whether <paramref name="kid"/> is exactly this key's kid (constant time for kids of the right length).</summary>
+    public bool MatchesKid(ReadOnlySpan<char> kid)
+    {
+        Span<char> expected = stackalloc char[MaxKidLength];
+        var length = WriteKid(expected);
+        return kid.Length == length && CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(kid), MemoryMarshal.AsBytes(expected[..length]));
+    }
 
-    public static UserSigningKey Derive(ServerSecret secret, UserKeyMaterial material, TokenPurpose purpose)
+    /// <summary>Whether <paramref name="fingerprint"/> (11 characters of a kid) is this key's fingerprint, in constant time.</summary>
+    public bool MatchesFingerprint(ReadOnlySpan<char> fingerprint)
+    {
+        Span<char> expected = stackalloc char[FingerprintLength];
+        Base64Url.EncodeToChars(((ReadOnlySpan<byte>)_kid)[..UserKeyDerivation.FingerprintSizeInBytes], expected);
+        return fingerprint.Length == FingerprintLength && CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(fingerprint), MemoryMarshal.AsBytes(expected));
+    }
+
+    /// <param name="secret">The server secret.</param>
+    /// <param name="material">The user's key inputs.</param>
+    /// <param name="purpose">Access or refresh.</param>
+    /// <param name="forIssuing">Also set <see cref="SecurityKey.KeyId"/>, which the token writer puts into the header.</param>
+    public static UserSigningKey Derive(ServerSecret secret, UserKeyMaterial material, TokenPurpose purpose, bool forIssuing = false)
     {
         var keyBytes = new byte[UserKeyDerivation.KeySizeInBytes];
-        UserKeyDerivation.Expand(secret.Prk, material, purpose, keyBytes);
+        UserKeyDerivation.Expand(secret.Prk, secret.PrkMac, material, purpose, keyBytes);
 
         Span<byte> fingerprint = stackalloc byte[UserKeyDerivation.FingerprintSizeInBytes];
         UserKeyDerivation.Fingerprint(keyBytes, fingerprint);
@@ -52,16 +74,39 @@ internal sealed class UserSigningKey : SymmetricSecurityKey
         Base64Url.EncodeToChars(fingerprint, fingerprintText);
 
         Span<byte> tag = stackalloc byte[UserKeyDerivation.TagSizeInBytes];
-        UserKeyDerivation.Tag(secret.TagKey, material.UserId, fingerprintText, secret.Id, tag);
+        UserKeyDerivation.Tag(secret.TagKey, secret.TagMac, material.UserId, fingerprintText, secret.Id, tag);
         Span<char> tagText = stackalloc char[TagLength];
         Base64Url.EncodeToChars(tag, tagText);
 
-        var keyId = $"{secret.Id}.{(ReadOnlySpan<char>)fingerprintText}.{(ReadOnlySpan<char>)tagText}";
-        var key = new UserSigningKey(keyBytes, material.UserId, secret, purpose, keyId);
+        var key = new UserSigningKey(keyBytes, material.UserId, secret, purpose);
+        fingerprint.CopyTo(key._kid);
+        tag.CopyTo(((Span<byte>)key._kid)[UserKeyDerivation.FingerprintSizeInBytes..]);
+        if (forIssuing)
+        {
+            Span<char> kid = stackalloc char[MaxKidLength];
+            key.KeyId = new string(kid[..key.WriteKid(kid)]);
+        }
 
         // SymmetricSecurityKey keeps its own copy of the bytes.
         CryptographicOperations.ZeroMemory(keyBytes);
         return key;
+    }
+
+    private int WriteKid(Span<char> destination)
+    {
+        ReadOnlySpan<byte> bytes = _kid;
+        var id = Secret.Id;
+        id.CopyTo(destination);
+        destination[id.Length] = '.';
+        var at = id.Length + 1 + Base64Url.EncodeToChars(bytes[..UserKeyDerivation.FingerprintSizeInBytes], destination[(id.Length + 1)..]);
+        destination[at++] = '.';
+        return at + Base64Url.EncodeToChars(bytes[UserKeyDerivation.FingerprintSizeInBytes..], destination[at..]);
+    }
+
+    [InlineArray(UserKeyDerivation.FingerprintSizeInBytes + UserKeyDerivation.TagSizeInBytes)]
+    private struct KidBytes
+    {
+        private byte _element;
     }
 
     // The default ToString prints the key's thumbprint (InternalId); keep key-derived values out of logs and debuggers.

@@ -1,0 +1,17 @@
+-- wrk script: each request carries a bearer token taken round-robin from the file named by $TOKENS (one per line).
+local tokens = {}
+local next_token = 1
+
+function init(args)
+  for line in io.lines(os.getenv("TOKENS")) do
+    tokens[#tokens + 1] = line
+  end
+  -- Threads start at different offsets so that they do not walk the same users in lock step.
+  next_token = (math.random(#tokens))
+end
+
+function request()
+  local token = tokens[next_token]
+  next_token = next_token % #tokens + 1
+  return wrk.format("GET", nil, { ["Authorization"] = "Bearer " .. token })
+end
