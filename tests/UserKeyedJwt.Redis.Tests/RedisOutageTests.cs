@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using StackExchange.Redis;
 using UserKeyedJwt.Redis.Tests.Support;
 
 namespace UserKeyedJwt.Redis.Tests;
@@ -59,6 +60,63 @@ public sealed class RedisOutageTests
         Assert.Contains(node.Logs.GetSnapshot(), r => r.Id.Id == 1103);
         Assert.Contains(failures.GetMeasurementSnapshot(), m => Equals(m.Tags["operation"], "check"));
         Assert.Contains(failures.GetMeasurementSnapshot(), m => Equals(m.Tags["operation"], "consume"));
+    }
+
+    [Fact]
+    public async Task Validate_RedisPausedLongerThanItsTimeout_FailsClosedWithoutHanging()
+    {
+        await using var server = await RedisServer.StartAsync();
+        var (node, alice) = NewNode(server, null);
+        await using var _ = node;
+        var tokens = node.Sessions.Start(alice);
+        Assert.Null(await node.AccessAsync(tokens.AccessToken.Token));
+        await using var admin = await ConnectionMultiplexer.ConnectAsync(server.Configuration + ",allowAdmin=true");
+
+        // A slow Redis: every client is held for 6 s, longer than the store's 2 s timeout.
+        await admin.GetDatabase().ExecuteAsync("CLIENT", "PAUSE", "6000", "ALL");
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var reason = await node.AccessAsync(tokens.AccessToken.Token);
+        started.Stop();
+
+        Assert.Equal(TokenFailureReason.StoreUnavailable, reason);
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(5.5), $"the check waited {started.Elapsed} for a paused Redis");
+    }
+
+    [Fact]
+    public async Task Validate_ConnectionKilledMidTraffic_NeverAcceptsARevokedToken()
+    {
+        await using var server = await RedisServer.StartAsync();
+        var (node, alice) = NewNode(server, null);
+        await using var _ = node;
+        var loggedOut = node.Sessions.Start(alice);
+        var live = node.Sessions.Start(alice);
+        await node.Sessions.EndAsync(loggedOut.Session, Ct);
+        Assert.Equal(TokenFailureReason.Denylisted, await node.AccessAsync(loggedOut.AccessToken.Token));
+        await using var admin = await ConnectionMultiplexer.ConnectAsync(server.Configuration + ",allowAdmin=true");
+
+        // Drop every other client's connection while requests are in flight, several times.
+        var outcomes = new List<TokenFailureReason?>();
+        for (var round = 0; round < 5; round++)
+        {
+            var inFlight = Enumerable.Range(0, 20).Select(_ => node.AccessAsync(loggedOut.AccessToken.Token)).ToList();
+            await admin.GetDatabase().ExecuteAsync("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes");
+            outcomes.AddRange(await Task.WhenAll(inFlight));
+        }
+
+        Assert.All(outcomes, reason => Assert.Contains(reason, new TokenFailureReason?[] { TokenFailureReason.Denylisted, TokenFailureReason.StoreUnavailable }));
+
+        // After the reconnect the live session works again and the ended one is still refused.
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        TokenFailureReason? liveReason;
+        do
+        {
+            await Task.Delay(100, Ct);
+            liveReason = await node.AccessAsync(live.AccessToken.Token);
+        }
+        while (liveReason is not null && DateTime.UtcNow < deadline);
+
+        Assert.Null(liveReason);
+        Assert.Equal(TokenFailureReason.Denylisted, await node.AccessAsync(loggedOut.AccessToken.Token));
     }
 
     private static (RedisNode Node, UserKeyMaterial Alice) NewNode(RedisServer server, Action<UserKeyedSessionOptions>? sessions)

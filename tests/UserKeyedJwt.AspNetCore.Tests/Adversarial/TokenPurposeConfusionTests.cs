@@ -30,6 +30,19 @@ public sealed class TokenPurposeConfusionTests(AdversarialFixture f) : IClassFix
     }
 
     [Fact]
+    public async Task PostRefresh_AccessTokenAsRefreshToken_Returns401AndTheAccessTokenStaysValid()
+    {
+        var reads = f.Store.Reads;
+
+        var (status, pair) = await f.Api.RefreshAsync(f.AliceToken);
+
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, status);
+        Assert.Null(pair);
+        Assert.Equal(reads, f.Store.Reads);
+        Assert.Equal(System.Net.HttpStatusCode.OK, await f.Api.MeStatusAsync(f.AliceToken));
+    }
+
+    [Fact]
     public async Task ValidateAsync_EachPurposeWhereTheOtherIsExpected_RejectedAsWrongPurposeWithoutStoreRead()
     {
         var handler = f.App.Services.GetRequiredService<UserKeyedTokenHandler>();
