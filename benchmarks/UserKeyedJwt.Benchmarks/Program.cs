@@ -13,6 +13,12 @@ if (args is ["timing", ..])
     return;
 }
 
+if (args is ["profile", var which, var seconds])
+{
+    await ProfileLoop.RunAsync(which, int.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
+
 if (args is ["fields"])
 {
     foreach (var type in new[] { typeof(Microsoft.IdentityModel.Tokens.SymmetricSecurityKey), typeof(Microsoft.IdentityModel.Tokens.SignatureProvider) })

@@ -29,6 +29,8 @@ public class ValidationBenchmarks
     private UserKeyedTokenHandler _coldHandler = null!;
     private string _forgedToken = null!;
     private string _expiredToken = null!;
+    private InMemoryRevokedTokenStore _denylist = null!;
+    private string[] _denylistProbes = null!;
     private int _next;
 
     [GlobalSetup]
@@ -54,6 +56,15 @@ public class ValidationBenchmarks
         }
 
         _oneUserToken = _manyUserTokens[0];
+
+        // A denylist holding 10^5 revoked tokens; probes ask about tokens that are not on it, as nearly all requests do.
+        _denylist = new InMemoryRevokedTokenStore(TimeProvider.System);
+        for (var i = 0; i < ManyUsers; i++)
+        {
+            await _denylist.RevokeTokenAsync(Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow.AddDays(1), CancellationToken.None);
+        }
+
+        _denylistProbes = [.. Enumerable.Range(0, 1024).Select(_ => Guid.NewGuid().ToString("N"))];
 
         // A subject the server never signed: a genuine kid shape whose tag does not verify.
         var genuine = new JsonWebToken(_oneUserToken);
@@ -126,6 +137,9 @@ public class ValidationBenchmarks
 
     [Benchmark(Description = "Reject expired token")]
     public async Task<bool> RejectExpired() => (await _handler.ValidateTokenAsync(_expiredToken, _userKeyedParameters)).IsValid;
+
+    [Benchmark(Description = "Denylist check, in-memory, 10^5 entries")]
+    public async Task<bool> DenylistCheck() => await _denylist.IsRevokedAsync(_denylistProbes[Next() & 1023], _denylistProbes[(Next() + 7) & 1023], CancellationToken.None);
 
     [Benchmark(Description = "10^5 static keys via default provider cache")]
     public async Task<bool> ManyKeysDefaultFactory() => (await _plain.ValidateTokenAsync(_manyStaticKeyTokens[Next()], _manyStaticKeysParameters)).IsValid;
