@@ -379,18 +379,20 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
     /// </summary>
     private async ValueTask SpendAsForKnownUserAsync(JsonWebToken jwt, ServerSecret secret, string userId, TokenPurpose purpose)
     {
-        var dummy = UserSigningKey.Derive(secret, new UserKeyMaterial(userId, DummyStamp, DummyPasswordHash), purpose);
-        _ = dummy.MatchesKid(jwt.Kid);
-
-        // Handed to IdentityModel directly (its kid can't match the token's), so the same HMAC runs and fails the same way.
-        // The dummy is never cached or shared, and the outcome is dropped: this can't authenticate anything.
-        var parameters = (purpose == TokenPurpose.Refresh ? _refreshParameters : _accessParameters).Clone();
-        Harden(parameters, purpose);
-        parameters.IssuerSigningKeyResolver = null;
-        parameters.IssuerSigningKey = dummy;
-        parameters.TryAllIssuerSigningKeys = true;
         try
         {
+            var dummy = UserSigningKey.Derive(secret, new UserKeyMaterial(userId, DummyStamp, DummyPasswordHash), purpose);
+            _ = dummy.MatchesFingerprint(jwt.Kid.AsSpan(secret.Id.Length + 1, UserSigningKey.FingerprintLength));
+
+            // Then the very path a known user's token takes: the dummy claims the token's kid, so the resolver hands it over
+            // from the shared parameters and IdentityModel runs the same HMAC, which fails. The dummy is never cached or
+            // shared, and the outcome is dropped: this can't authenticate anything.
+            dummy.AdoptKid(jwt.Kid);
+            // The parameters the last real validation of this purpose used, so the shared template is not rebuilt.
+            var parameters = Volatile.Read(ref purpose == TokenPurpose.Refresh ? ref _refreshTemplate : ref _accessTemplate)?.Parameters
+                ?? HardenedFor(purpose == TokenPurpose.Refresh ? _refreshParameters : _accessParameters, purpose);
+            UserKeyedSigningKeyResolver.Prepare(dummy);
+
             // The SecurityToken overload: the string one would call back into our override.
             _ = await base.ValidateTokenAsync(jwt, parameters).ConfigureAwait(false);
         }
@@ -398,6 +400,10 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
         catch (Exception)
 #pragma warning restore CA1031
         {
+        }
+        finally
+        {
+            UserKeyedSigningKeyResolver.Prepare(null);
         }
     }
 

@@ -59,6 +59,18 @@ internal sealed class UserSigningKey : SymmetricSecurityKey
         return fingerprint.Length == FingerprintLength && CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(fingerprint), MemoryMarshal.AsBytes(expected));
     }
 
+    /// <summary>
+    /// Takes the fingerprint and tag of <paramref name="kid"/> (a kid of this key's secret, already shape-checked) as this
+    /// key's own. Only for the timing-equalising dummy key, which must travel the path of a real one and never verify.
+    /// </summary>
+    public void AdoptKid(string kid)
+    {
+        var at = Secret.Id.Length + 1;
+        Span<byte> bytes = _kid;
+        Base64Url.DecodeFromChars(kid.AsSpan(at, FingerprintLength), bytes[..UserKeyDerivation.FingerprintSizeInBytes]);
+        Base64Url.DecodeFromChars(kid.AsSpan(at + FingerprintLength + 1, TagLength), bytes[UserKeyDerivation.FingerprintSizeInBytes..]);
+    }
+
     /// <param name="secret">The server secret.</param>
     /// <param name="material">The user's key inputs.</param>
     /// <param name="purpose">Access or refresh.</param>
