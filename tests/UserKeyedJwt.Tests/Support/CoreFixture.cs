@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace UserKeyedJwt.Tests.Support;
@@ -37,12 +38,16 @@ public sealed class CoreFixture : IDisposable
         Issuer = _provider.GetRequiredService<UserKeyedTokenIssuer>();
         Cache = _provider.GetRequiredService<IUserKeyCache>();
         Logs = _provider.GetFakeLogCollector();
+        _initialSecrets = [.. _provider.GetRequiredService<IOptions<UserKeyedJwtOptions>>().Value.ServerSecrets.Select(x => x.Secret ?? string.Empty)];
         MeterFactory = _provider.GetRequiredService<IMeterFactory>();
     }
 
     public FakeLogCollector Logs { get; }
 
     public IMeterFactory MeterFactory { get; }
+
+    private readonly List<string> _initialSecrets;
+    private readonly List<string> _userSecrets = [];
 
     public FakeTimeProvider Time { get; }
 
@@ -63,12 +68,54 @@ public sealed class CoreFixture : IDisposable
     public UserKeyMaterial AddUser(string id = "user-1", string? stamp = "stamp-1", string? hash = "hash-1", IReadOnlyDictionary<string, string?>? extra = null)
     {
         var user = new UserKeyMaterial(id, stamp, hash, extra);
+        foreach (var value in new[] { stamp, hash })
+        {
+            if (value is { Length: >= 12 })
+            {
+                _userSecrets.Add(value);
+            }
+        }
+
         Users.Set(user);
         Cache.Invalidate(id);
         return user;
     }
 
-    public void Dispose() => _provider.Dispose();
+    /// <summary>
+    /// Disposes the container, then scans every log line the fixture captured (at Trace) for secrets: the server secrets
+    /// it was configured with, anything shaped like a JWT, and the stamps and password hashes given to <see cref="AddUser"/>
+    /// (those long enough not to occur by chance). Every core test built on the fixture is part of the suite-wide check.
+    /// </summary>
+    public void Dispose()
+    {
+        var secrets = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var secret in _provider.GetRequiredService<IOptionsMonitor<UserKeyedJwtOptions>>().CurrentValue.ServerSecrets)
+            {
+                secrets.Add(secret.Secret ?? string.Empty);
+            }
+        }
+        catch (OptionsValidationException)
+        {
+            // A test left deliberately invalid options behind; the secrets it started with are still scanned for.
+        }
+
+        secrets.UnionWith(_initialSecrets);
+        secrets.UnionWith(_userSecrets);
+        secrets.Remove(string.Empty);
+        var records = Logs.GetSnapshot();
+        _provider.Dispose();
+        foreach (var record in records)
+        {
+            var text = record.Message + " " + record.Exception;
+            Assert.DoesNotMatch(@"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.", text);
+            foreach (var secret in secrets)
+            {
+                Assert.False(text.Contains(secret, StringComparison.Ordinal), $"a log line (event {record.Id}) contains a secret");
+            }
+        }
+    }
 }
 
 /// <summary>Counts lookups, so tests can assert that cheap rejections never reach the store.</summary>
