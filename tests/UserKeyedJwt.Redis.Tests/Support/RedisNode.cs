@@ -10,9 +10,11 @@ namespace UserKeyedJwt.Redis.Tests.Support;
 public sealed class RedisNode : IAsyncDisposable
 {
     private readonly ServiceProvider _provider;
+    private readonly string _serverSecret;
 
     public RedisNode(string redisConfiguration, string serverSecret, InMemoryUserKeyMaterialSource users, Action<UserKeyedSessionOptions>? sessions = null)
     {
+        _serverSecret = serverSecret;
         var services = new ServiceCollection();
         services.AddSingleton<IUserKeyMaterialSource>(users);
         services.AddMetrics();
@@ -52,5 +54,16 @@ public sealed class RedisNode : IAsyncDisposable
     public async Task<TokenFailureReason?> AccessAsync(string token) =>
         (await Handler.ValidateAsync(token, TokenPurpose.Access, TestContext.Current.CancellationToken)).FailureReason;
 
-    public ValueTask DisposeAsync() => _provider.DisposeAsync();
+    /// <summary>Disposes the node, then scans its Trace logs: no server secret and nothing shaped like a JWT.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        var records = Logs.GetSnapshot();
+        await _provider.DisposeAsync();
+        foreach (var record in records)
+        {
+            var text = record.Message + " " + record.Exception;
+            Assert.DoesNotMatch(@"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.", text);
+            Assert.DoesNotContain(_serverSecret, text, StringComparison.Ordinal);
+        }
+    }
 }
