@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -14,7 +13,8 @@ namespace UserKeyedJwt.Benchmarks;
 [MemoryDiagnoser]
 public class BreakdownBenchmarks
 {
-    private readonly JsonWebTokenHandler _plain = new();
+    private readonly byte[] _tag = new byte[16];
+    private ServerSecret _secret = null!;
     private string _token = null!;
     private UserKeyedTokenHandler _handler = null!;
     private TokenValidationParameters _parameters = null!;
@@ -24,19 +24,12 @@ public class BreakdownBenchmarks
     public void Setup()
     {
         var source = new InMemoryUserKeyMaterialSource();
-        var services = new ServiceCollection();
-        services.AddSingleton<IUserKeyMaterialSource>(source);
-        services.AddUserKeyedJwt(o =>
-        {
-            o.Issuer = "https://issuer.example";
-            o.Audience = "api.example";
-            o.ServerSecrets.Add(new ServerSecretOptions { Id = "s1", Secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) });
-        });
-        var provider = services.BuildServiceProvider();
+        var provider = BenchmarkHost.Build(source);
         _handler = provider.GetRequiredService<UserKeyedTokenHandler>();
-        var user = new UserKeyMaterial(Guid.NewGuid().ToString(), "STAMP", "HASH");
+        _secret = provider.GetRequiredService<ServerSecretRingProvider>().Current.Active;
+        var user = BenchmarkHost.NewUser();
         source.Set(user);
-        _token = provider.GetRequiredService<UserKeyedTokenIssuer>().Issue(user, [new("role", "user"), new("email", "someone@example.com")]).Token;
+        _token = provider.GetRequiredService<UserKeyedTokenIssuer>().Issue(user, BenchmarkHost.Claims()).Token;
         _parameters = _handler.CreateValidationParameters();
         TokenShape.TrySplit(_token, out _headerLength);
     }
@@ -52,6 +45,20 @@ public class BreakdownBenchmarks
 
     [Benchmark]
     public TokenValidationParameters CloneParameters() => _parameters.Clone();
+
+    [Benchmark(Description = "Kid tag MAC, one-shot HMAC")]
+    public byte[] TagOneShot()
+    {
+        UserKeyDerivation.Tag(_secret.TagKey, tagMac: null, "3f2b8c1e-0d4a-4e7b-9c55-1a2b3c4d5e6f", "R7yiMs7c2b4", "s1", _tag);
+        return _tag;
+    }
+
+    [Benchmark(Description = "Kid tag MAC, reusable per-thread HMAC")]
+    public byte[] TagReusable()
+    {
+        UserKeyDerivation.Tag(_secret.TagKey, _secret.TagMac, "3f2b8c1e-0d4a-4e7b-9c55-1a2b3c4d5e6f", "R7yiMs7c2b4", "s1", _tag);
+        return _tag;
+    }
 
     [Benchmark]
     public async Task<bool> Full() => (await _handler.ValidateTokenAsync(_token, _parameters)).IsValid;

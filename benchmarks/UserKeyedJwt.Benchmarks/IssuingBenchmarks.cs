@@ -15,7 +15,7 @@ namespace UserKeyedJwt.Benchmarks;
 public class IssuingBenchmarks
 {
     private readonly JsonWebTokenHandler _plain = new() { SetDefaultTimesOnTokenCreation = false };
-    private readonly Claim[] _claims = ValidationBenchmarks.Claims();
+    private readonly Claim[] _claims = BenchmarkHost.Claims();
     private readonly byte[] _prk = RandomNumberGenerator.GetBytes(32);
     private readonly byte[] _derived = new byte[32];
     private HMACSHA256 _prkMac = null!;
@@ -27,10 +27,10 @@ public class IssuingBenchmarks
     public void Setup()
     {
         var source = new InMemoryUserKeyMaterialSource();
-        var provider = ValidationBenchmarks.Build(source, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), 1000, TimeProvider.System);
+        var provider = BenchmarkHost.Build(source, cacheSize: 1000);
         _issuer = provider.GetRequiredService<UserKeyedTokenIssuer>();
         _prkMac = new HMACSHA256(_prk);
-        _user = new UserKeyMaterial(Guid.NewGuid().ToString(), Guid.NewGuid().ToString("N").ToUpperInvariant(), "AQAAAAIAAYagAAAAE" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)));
+        _user = BenchmarkHost.NewUser();
         _staticCredentials = new SigningCredentials(new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(32)) { KeyId = "s1.AAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA" }, SecurityAlgorithms.HmacSha256);
     }
 
@@ -42,8 +42,8 @@ public class IssuingBenchmarks
         {
             Subject = new ClaimsIdentity(_claims),
             Claims = new Dictionary<string, object>(StringComparer.Ordinal) { ["sub"] = _user.UserId, ["jti"] = Base64UrlJti() },
-            Issuer = "https://issuer.example",
-            Audience = "api.example",
+            Issuer = BenchmarkHost.Issuer,
+            Audience = BenchmarkHost.Audience,
             IssuedAt = now,
             NotBefore = now,
             Expires = now.AddMinutes(10),

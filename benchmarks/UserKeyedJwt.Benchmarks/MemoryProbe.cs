@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace UserKeyedJwt.Benchmarks;
@@ -13,18 +12,7 @@ public static class MemoryProbe
     public static async Task RunAsync(int users)
     {
         var source = new InMemoryUserKeyMaterialSource();
-        var services = new ServiceCollection();
-        services.AddSingleton<IUserKeyMaterialSource>(new FreshStrings(source));
-        services.AddUserKeyedJwt(o =>
-        {
-            o.Issuer = "https://issuer.example";
-            o.Audience = "api.example";
-            o.AccessTokenLifetime = TimeSpan.FromHours(1);
-            o.KeyCacheSize = 2 * users;
-            o.KeyCacheTtl = TimeSpan.FromHours(1);
-            o.ServerSecrets.Add(new ServerSecretOptions { Id = "s1", Secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) });
-        });
-        await using var provider = services.BuildServiceProvider();
+        await using var provider = BenchmarkHost.Build(new FreshStrings(source), cacheSize: 2 * users);
         var handler = provider.GetRequiredService<UserKeyedTokenHandler>();
         var issuer = provider.GetRequiredService<UserKeyedTokenIssuer>();
         var parameters = handler.CreateValidationParameters();
@@ -32,7 +20,7 @@ public static class MemoryProbe
         for (var i = 0; i < users; i++)
         {
             // Ids as a database would return them: a fresh string per lookup, owned by nobody else.
-            var user = new UserKeyMaterial(Guid.NewGuid().ToString(), Guid.NewGuid().ToString("N").ToUpperInvariant(), "AQAAAAIAAYagAAAAE" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)));
+            var user = BenchmarkHost.NewUser();
             source.Set(user);
             tokens[i] = issuer.Issue(user).Token;
         }

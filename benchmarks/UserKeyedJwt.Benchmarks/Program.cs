@@ -19,20 +19,4 @@ if (args is ["profile", var which, var seconds])
     return;
 }
 
-if (args is ["fields"])
-{
-    foreach (var type in new[] { typeof(Microsoft.IdentityModel.Tokens.SymmetricSecurityKey), typeof(Microsoft.IdentityModel.Tokens.SignatureProvider) })
-    {
-        for (var t = type; t is not null && t != typeof(object); t = t.BaseType)
-        {
-            foreach (var f in t.GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.DeclaredOnly))
-            {
-                Console.WriteLine($"{t.Name}.{f.Name}: {f.FieldType.Name}");
-            }
-        }
-    }
-
-    return;
-}
-
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

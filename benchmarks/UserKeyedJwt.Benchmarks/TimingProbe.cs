@@ -18,22 +18,13 @@ public static class TimingProbe
     public static async Task RunAsync(int samples)
     {
         var source = new InMemoryUserKeyMaterialSource();
-        var services = new ServiceCollection();
-        services.AddSingleton<IUserKeyMaterialSource>(source);
-        services.AddUserKeyedJwt(o =>
-        {
-            o.Issuer = "https://issuer.example";
-            o.Audience = "api.example";
-            o.ServerSecrets.Add(new ServerSecretOptions { Id = "s1", Secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) });
-        });
-        await using var provider = services.BuildServiceProvider();
+        await using var provider = BenchmarkHost.Build(source);
         var handler = provider.GetRequiredService<UserKeyedTokenHandler>();
         var issuer = provider.GetRequiredService<UserKeyedTokenIssuer>();
         var cache = provider.GetRequiredService<IUserKeyCache>();
 
-        static UserKeyMaterial NewUser() => new(Guid.NewGuid().ToString(), Guid.NewGuid().ToString("N").ToUpperInvariant(), "AQAAAAIAAYagAAAAE" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)));
-        var known = NewUser();
-        var gone = NewUser();
+        var known = BenchmarkHost.NewUser();
+        var gone = BenchmarkHost.NewUser();
         source.Set(known);
         source.Set(gone);
         var knownToken = issuer.Issue(known).Token;

@@ -36,22 +36,22 @@ public class ValidationBenchmarks
     [GlobalSetup]
     public async Task Setup()
     {
-        var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var secret = BenchmarkHost.NewSecret();
         var source = new InMemoryUserKeyMaterialSource();
-        var provider = Build(source, secret, cacheSize: 4 * ManyUsers, TimeProvider.System);
+        var provider = BenchmarkHost.Build(source, secret, cacheSize: 4 * ManyUsers);
         _handler = provider.GetRequiredService<UserKeyedTokenHandler>();
         var issuer = provider.GetRequiredService<UserKeyedTokenIssuer>();
         _userKeyedParameters = _handler.CreateValidationParameters();
 
         // Same secret and users, no key cache: every validation is a source lookup plus a derivation.
-        _coldHandler = Build(source, secret, cacheSize: 0, TimeProvider.System).GetRequiredService<UserKeyedTokenHandler>();
+        _coldHandler = BenchmarkHost.Build(source, secret, cacheSize: 0).GetRequiredService<UserKeyedTokenHandler>();
 
         _manyUserTokens = new string[ManyUsers];
         for (var i = 0; i < ManyUsers; i++)
         {
-            var user = new UserKeyMaterial(Guid.NewGuid().ToString(), Guid.NewGuid().ToString("N").ToUpperInvariant(), "AQAAAAIAAYagAAAAE" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)));
+            var user = BenchmarkHost.NewUser();
             source.Set(user);
-            _manyUserTokens[i] = issuer.Issue(user, Claims()).Token;
+            _manyUserTokens[i] = issuer.Issue(user, BenchmarkHost.Claims()).Token;
             await _handler.ValidateTokenAsync(_manyUserTokens[i], _userKeyedParameters); // warm the cache
         }
 
@@ -71,25 +71,25 @@ public class ValidationBenchmarks
         var forgedKid = genuine.Kid[..^22] + "AAAAAAAAAAAAAAAAAAAAAA";
         _forgedToken = _plain.CreateToken(new SecurityTokenDescriptor
         {
-            Subject = new ClaimsIdentity(Claims()),
+            Subject = new ClaimsIdentity(BenchmarkHost.Claims()),
             Claims = new Dictionary<string, object> { ["sub"] = Guid.NewGuid().ToString(), ["jti"] = "forged" },
-            Issuer = "https://issuer.example",
-            Audience = "api.example",
+            Issuer = BenchmarkHost.Issuer,
+            Audience = BenchmarkHost.Audience,
             Expires = DateTime.UtcNow.AddDays(1),
             TokenType = "at+jwt",
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(32)) { KeyId = forgedKid }, SecurityAlgorithms.HmacSha256),
         });
 
         // A genuine token of a known user, issued two days ago for a day.
-        var past = Build(source, secret, cacheSize: 0, new FixedTime(DateTimeOffset.UtcNow.AddDays(-2)));
+        var past = BenchmarkHost.Build(source, secret, cacheSize: 0, new FixedTime(DateTimeOffset.UtcNow.AddDays(-2)));
         _expiredToken = past.GetRequiredService<UserKeyedTokenIssuer>().Issue(new UserKeyMaterial(genuine.Subject, "s", "h")).Token;
 
         // The baseline: one static key, same claims and lifetime, the same shape of token.
         var staticKey = new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(32)) { KeyId = "static" };
         _staticParameters = new TokenValidationParameters
         {
-            ValidIssuer = "https://issuer.example",
-            ValidAudience = "api.example",
+            ValidIssuer = BenchmarkHost.Issuer,
+            ValidAudience = BenchmarkHost.Audience,
             IssuerSigningKey = staticKey,
             ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
             ValidTypes = ["at+jwt"],
@@ -151,24 +151,6 @@ public class ValidationBenchmarks
         return i;
     }
 
-    internal static ServiceProvider Build(IUserKeyMaterialSource source, string secret, int cacheSize, TimeProvider time)
-    {
-        var services = new ServiceCollection();
-        services.AddSingleton(source);
-        services.AddSingleton(time);
-        services.AddUserKeyedJwt(o =>
-        {
-            o.Issuer = "https://issuer.example";
-            o.Audience = "api.example";
-            o.AccessTokenLifetime = TimeSpan.FromDays(1);
-            o.KeyCacheSize = cacheSize;
-            o.KeyCacheTtl = TimeSpan.FromHours(1);
-            o.ServerSecrets.Add(new ServerSecretOptions { Id = "s1", Secret = secret });
-        });
-        return services.BuildServiceProvider();
-    }
-
-    internal static Claim[] Claims() => [new("role", "user"), new("email", "someone@example.com")];
 
     private sealed class FixedTime(DateTimeOffset now) : TimeProvider
     {
@@ -180,10 +162,10 @@ public class ValidationBenchmarks
         var now = DateTime.UtcNow;
         return _plain.CreateToken(new SecurityTokenDescriptor
         {
-            Subject = new ClaimsIdentity(Claims()),
+            Subject = new ClaimsIdentity(BenchmarkHost.Claims()),
             Claims = new Dictionary<string, object> { ["sub"] = Guid.NewGuid().ToString(), ["jti"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)) },
-            Issuer = "https://issuer.example",
-            Audience = "api.example",
+            Issuer = BenchmarkHost.Issuer,
+            Audience = BenchmarkHost.Audience,
             IssuedAt = now,
             NotBefore = now,
             Expires = now.AddDays(1),
