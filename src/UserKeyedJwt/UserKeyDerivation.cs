@@ -148,9 +148,6 @@ public static class UserKeyDerivation
     /// The pre-authenticator tag: the first 16 bytes of HMAC-SHA256(tagKey, enc(sub) || enc(fingerprint) || enc(secretId)),
     /// where fingerprint is its base64url text as it appears in <c>kid</c>.
     /// </summary>
-    internal static void Tag(ReadOnlySpan<byte> tagKey, string subject, ReadOnlySpan<char> fingerprint, ReadOnlySpan<char> secretId, Span<byte> tag) =>
-        Tag(tagKey, tagMac: null, subject, fingerprint, secretId, tag);
-
     internal static void Tag(ReadOnlySpan<byte> tagKey, HMACSHA256? tagMac, string subject, ReadOnlySpan<char> fingerprint, ReadOnlySpan<char> secretId, Span<byte> tag)
     {
         var length = checked(EncodedLength(subject) + 8 + StrictUtf8.GetByteCount(fingerprint) + StrictUtf8.GetByteCount(secretId));
