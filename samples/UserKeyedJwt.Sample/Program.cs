@@ -10,8 +10,10 @@ using UserKeyedJwt.Sample.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 
+// Users on SQLite (ConnectionStrings:Sample) by default, on PostgreSQL when ConnectionStrings:Users is set; chosen when the
+// context is first configured, so that settings added by a test host are seen too.
 builder.Services.AddDbContext<SampleDbContext>((services, options) =>
-    options.UseSqlite(SampleDatabase.ConnectionString(services.GetRequiredService<IConfiguration>(), services.GetRequiredService<IHostEnvironment>())));
+    SampleDatabase.Configure(options, services.GetRequiredService<IConfiguration>(), services.GetRequiredService<IHostEnvironment>()));
 
 builder.Services
     .AddIdentityCore<SampleUser>(options =>

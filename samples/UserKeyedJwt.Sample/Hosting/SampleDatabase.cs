@@ -1,20 +1,69 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using UserKeyedJwt.Sample.Data;
 
 namespace UserKeyedJwt.Sample.Hosting;
 
-/// <summary>Where the SQLite database lives, and what happens to it at startup.</summary>
+/// <summary>
+/// Where the users live (SQLite by default, PostgreSQL when <c>ConnectionStrings:Users</c> is set), and what happens to the
+/// database at startup.
+/// </summary>
 internal static partial class SampleDatabase
 {
     public const string ConnectionStringName = "Sample";
+    public const string PostgreSqlConnectionStringName = "Users";
     public const string AdminRole = "admin";
     public const string AdminEmailSetting = "Sample:Admin:Email";
     public const string AdminPasswordSetting = "Sample:Admin:Password";
 
-    /// <summary>The configured connection string, with a relative file path resolved against the content root.</summary>
+    // Held by the node that creates the schema and seeds the admin, so that nodes starting together against one empty
+    // PostgreSQL database take turns: the first creates, the others find the tables and the admin there. Any fixed number
+    // would do; this one is "UKJWTSMP" in ASCII.
+    private const long SchemaLockKey = 0x554B_4A57_5453_4D50;
+    private const int SchemaLockTimeoutSeconds = 120;
+
+    /// <summary>
+    /// Chooses the provider when the context is first configured (so that settings added by a test host are seen):
+    /// PostgreSQL when <c>ConnectionStrings:Users</c> is set, otherwise SQLite from <c>ConnectionStrings:Sample</c>.
+    /// </summary>
+    public static void Configure(DbContextOptionsBuilder options, IConfiguration configuration, IHostEnvironment environment)
+    {
+        if (PostgreSqlConnectionString(configuration) is { } postgreSql)
+        {
+            options.UseNpgsql(postgreSql);
+        }
+        else
+        {
+            options.UseSqlite(ConnectionString(configuration, environment));
+        }
+    }
+
+    /// <summary>The PostgreSQL connection string (<c>ConnectionStrings:Users</c>), or null when the sample runs on SQLite.</summary>
+    public static string? PostgreSqlConnectionString(IConfiguration configuration)
+    {
+        var configured = configuration.GetConnectionString(PostgreSqlConnectionStringName);
+        if (string.IsNullOrWhiteSpace(configured))
+        {
+            return null;
+        }
+
+        try
+        {
+            return new NpgsqlConnectionStringBuilder(configured).ConnectionString;
+        }
+        catch (ArgumentException ex)
+        {
+            // The parser's message names the keyword, never the value; the connection string itself may hold a password.
+            throw new InvalidOperationException($"ConnectionStrings:{PostgreSqlConnectionStringName} is not a PostgreSQL (Npgsql) connection string, such as \"Host=db;Database=users;Username=app;Password=...\": {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>The configured SQLite connection string, with a relative file path resolved against the content root.</summary>
     public static string ConnectionString(IConfiguration configuration, IHostEnvironment environment)
     {
         var configured = configuration.GetConnectionString(ConnectionStringName);
@@ -32,15 +81,75 @@ internal static partial class SampleDatabase
         return builder.ToString();
     }
 
-    /// <summary>Checks the server secret first (so a misconfigured app creates nothing), creates the schema, seeds the admin.</summary>
+    /// <summary>
+    /// Checks the server secret first (so a misconfigured app creates nothing), creates the schema, seeds the admin. On
+    /// PostgreSQL both happen under an advisory lock, so several nodes may start at once against one empty database.
+    /// </summary>
     public static async Task InitializeAsync(WebApplication app)
     {
         _ = app.Services.GetRequiredService<IOptions<UserKeyedJwtOptions>>().Value;
 
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SampleDbContext>();
+        if (!db.Database.IsNpgsql())
+        {
+            LogUserStore(app.Logger, "SQLite", ConnectionStringName);
+            await db.Database.EnsureCreatedAsync();
+            await SeedAdminAsync(scope.ServiceProvider, app.Configuration, app.Logger);
+            return;
+        }
+
+        LogUserStore(app.Logger, "PostgreSQL", PostgreSqlConnectionStringName);
+        await using var schemaLock = await LockSchemaAsync(db, app.Logger);
         await db.Database.EnsureCreatedAsync();
         await SeedAdminAsync(scope.ServiceProvider, app.Configuration, app.Logger);
+    }
+
+    /// <summary>
+    /// Takes the schema lock on a connection of its own (unpooled, so closing it ends the session and releases the lock
+    /// even if the unlock is never sent). A missing database is created first, one node at a time, under the same lock
+    /// taken in the server's <c>postgres</c> database.
+    /// </summary>
+    private static async Task<NpgsqlConnection> LockSchemaAsync(SampleDbContext db, ILogger logger)
+    {
+        var target = new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false };
+        try
+        {
+            return await OpenLockedAsync(target.ConnectionString, logger);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InvalidCatalogName)
+        {
+            var maintenance = new NpgsqlConnectionStringBuilder(target.ConnectionString) { Database = "postgres" };
+            await using (await OpenLockedAsync(maintenance.ConnectionString, logger))
+            {
+                var creator = db.GetService<IRelationalDatabaseCreator>();
+                if (!await creator.ExistsAsync())
+                {
+                    await creator.CreateAsync();
+                }
+            }
+
+            return await OpenLockedAsync(target.ConnectionString, logger);
+        }
+    }
+
+    private static async Task<NpgsqlConnection> OpenLockedAsync(string connectionString, ILogger logger)
+    {
+        var connection = new NpgsqlConnection(connectionString);
+        try
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", connection) { CommandTimeout = SchemaLockTimeoutSeconds };
+            command.Parameters.AddWithValue("key", SchemaLockKey);
+            await command.ExecuteNonQueryAsync();
+            LogSchemaLocked(logger, connection.Database);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     private static async Task SeedAdminAsync(IServiceProvider services, IConfiguration configuration, ILogger logger)
@@ -86,6 +195,12 @@ internal static partial class SampleDatabase
             throw new InvalidOperationException($"Startup failed while {what}: {string.Join(" ", result.Errors.Select(e => $"{e.Code}: {e.Description}"))}");
         }
     }
+
+    [LoggerMessage(EventId = 9005, EventName = "UserStore", Level = LogLevel.Information, Message = "Users: {Provider} (ConnectionStrings:{ConnectionStringName}).")]
+    private static partial void LogUserStore(ILogger logger, string provider, string connectionStringName);
+
+    [LoggerMessage(EventId = 9006, EventName = "SchemaLocked", Level = LogLevel.Debug, Message = "Holding the schema lock in database {Database} while the schema is checked and the admin seeded.")]
+    private static partial void LogSchemaLocked(ILogger logger, string database);
 
     [LoggerMessage(EventId = 9002, EventName = "AdminSeeded", Level = LogLevel.Information, Message = "Seeded the admin account {UserId}.")]
     private static partial void LogAdminSeeded(ILogger logger, string userId);
