@@ -13,11 +13,15 @@ namespace UserKeyedJwt.Sample.Endpoints;
 /// Load-test mode (scripts/loadtest.sh), off unless <c>Sample:Benchmark:Enabled</c> is true, and refused in Production.
 /// It adds <c>GET /me/static</c>: the same handler as <c>GET /me</c>, behind plain JwtBearer with one static key, so both
 /// endpoints do the same work except the token check; and <c>POST /bench/users</c>, which creates users and returns a
-/// user-keyed and a static-key token for each, with the same claims.
+/// user-keyed and a static-key token for each, with the same claims; and <c>GET /bench/stats</c>, the running totals of the
+/// <c>UserKeyedJwt</c> meter's instruments (counts only, see <see cref="BenchmarkStats"/>). Password hashing is cheapened
+/// (<see cref="PasswordHashIterations"/> PBKDF2 iterations instead of Identity's 100,000), so that load tests that log in
+/// and change passwords measure the token checks rather than the hashing.
 /// </summary>
 internal static class BenchmarkEndpoints
 {
     public const string EnabledSetting = "Sample:Benchmark:Enabled";
+    public const int PasswordHashIterations = 1_000;
     private const string Scheme = "StaticJwtBenchmark";
 
     public static void AddBenchmarkMode(this WebApplicationBuilder builder)
@@ -31,6 +35,9 @@ internal static class BenchmarkEndpoints
         {
             throw new InvalidOperationException($"{EnabledSetting} opens an unauthenticated user-creation endpoint for load tests; it is refused in Production.");
         }
+
+        builder.Services.Configure<PasswordHasherOptions>(o => o.IterationCount = PasswordHashIterations);
+        builder.Services.AddSingleton<BenchmarkStats>();
 
         var key = new StaticBenchmarkKey(new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(32)) { KeyId = "static" });
         builder.Services.AddSingleton(key);
@@ -59,6 +66,10 @@ internal static class BenchmarkEndpoints
 
         app.MapGet("/me/static", MeEndpoints.GetAsync).RequireAuthorization(policy => policy.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser());
         app.MapPost("/bench/users", CreateUsersAsync);
+
+        // Listening starts here, before the first request, so the totals cover all of them.
+        var stats = app.Services.GetRequiredService<BenchmarkStats>();
+        app.MapGet("/bench/stats", () => TypedResults.Ok(stats.Snapshot()));
     }
 
     private static async Task<IResult> CreateUsersAsync(
