@@ -1,0 +1,260 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using UserKeyedJwt.Redis.Tests.Support;
+
+namespace UserKeyedJwt.ScaleOut.Tests.Support;
+
+/// <summary>
+/// Three sample nodes as real processes on loopback ports, sharing one PostgreSQL database (the users) and one real
+/// <c>redis-server</c> (revocation list and cache invalidation), with the same server secret; load-test mode on (cheap
+/// password hashing, <c>GET /bench/stats</c>), the admin account seeded. The three start at the same moment against the
+/// empty database. On dispose the nodes are killed and their output scanned for secrets.
+/// </summary>
+public sealed class Cluster : IAsyncDisposable
+{
+    public const string AdminEmail = "admin@scale.test";
+    public const int NodeCount = 3;
+
+    private readonly PostgresServer _postgres;
+    private readonly ConcurrentBag<string> _tokens = [];
+    private readonly ConcurrentBag<string> _passwords = [];
+    private string? _adminToken;
+
+    private Cluster(PostgresServer postgres, RedisServer redis, string database, string serverSecret, string adminPassword)
+    {
+        _postgres = postgres;
+        Redis = redis;
+        Database = database;
+        ServerSecret = serverSecret;
+        AdminPassword = adminPassword;
+        _passwords.Add(adminPassword);
+    }
+
+    public RedisServer Redis { get; }
+
+    public string Database { get; }
+
+    public string ServerSecret { get; }
+
+    public string AdminPassword { get; }
+
+    public IReadOnlyList<SampleNode> Nodes { get; private set; } = [];
+
+    public PostgresServer Postgres => _postgres;
+
+    /// <summary>How long the concurrent start of the three nodes took, until all answered.</summary>
+    public TimeSpan StartupTime { get; private set; }
+
+    /// <summary>
+    /// Starts Redis, then the three nodes at once against an empty database: one created here, or, with
+    /// <paramref name="createDatabase"/> false, one that does not exist yet, which the nodes must create.
+    /// </summary>
+    public static async Task<Cluster> StartAsync(PostgresServer postgres, IReadOnlyDictionary<string, string>? settings = null, bool createDatabase = true)
+    {
+        var redis = await RedisServer.StartAsync();
+        Cluster? cluster = null;
+        try
+        {
+            var database = createDatabase ? await postgres.CreateDatabaseAsync() : postgres.NewDatabaseName();
+            cluster = new Cluster(postgres, redis, database, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), NewPassword());
+            var environment = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["ASPNETCORE_ENVIRONMENT"] = "Development",
+                ["UserKeyedJwt__ServerSecrets__0__Id"] = "scale",
+                ["UserKeyedJwt__ServerSecrets__0__Secret"] = cluster.ServerSecret,
+                ["ConnectionStrings__Users"] = postgres.ConnectionString(database),
+                ["ConnectionStrings__Redis"] = redis.Configuration,
+                ["Sample__Benchmark__Enabled"] = "true",
+                ["Sample__Admin__Email"] = AdminEmail,
+                ["Sample__Admin__Password"] = cluster.AdminPassword,
+                // Everything the library logs reaches the output, so the scan on dispose sees it all.
+                ["Logging__LogLevel__UserKeyedJwt"] = "Trace",
+                ["Logging__Console__FormatterName"] = "simple",
+                ["Logging__Console__FormatterOptions__SingleLine"] = "true",
+            };
+            foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            {
+                environment[key] = value;
+            }
+
+            cluster.Nodes = [.. Enumerable.Range(1, NodeCount).Select(i => new SampleNode($"node{i}", Processes.FreePort(), environment))];
+            var clock = Stopwatch.StartNew();
+            await Task.WhenAll(cluster.Nodes.Select(n => n.StartAsync()));
+            cluster.StartupTime = clock.Elapsed;
+            return cluster;
+        }
+        catch
+        {
+            if (cluster is not null)
+            {
+                await cluster.DisposeAsync();
+            }
+            else
+            {
+                await redis.DisposeAsync();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>A password Identity accepts (length 10+, upper, lower, digit, symbol), random so the log scan can look for it.</summary>
+    public static string NewPassword() => "Pw-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8)) + "-x9";
+
+    public async Task<User> RegisterAsync(SampleNode node, string? email = null)
+    {
+        email ??= $"user-{Guid.NewGuid():N}@scale.test";
+        var password = NewPassword();
+        _passwords.Add(password);
+        using var response = await node.Client.PostAsJsonAsync("/auth/register", new { email, password }, Ct);
+        await EnsureAsync(response, HttpStatusCode.OK, "register");
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetString()!;
+        return new User(id, email, password);
+    }
+
+    /// <summary>Logs in; returns the access token.</summary>
+    public async Task<string> LoginAsync(SampleNode node, string email, string password)
+    {
+        using var response = await node.Client.PostAsJsonAsync("/auth/login", new { email, password }, Ct);
+        await EnsureAsync(response, HttpStatusCode.OK, "login");
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var access = body.GetProperty("accessToken").GetString()!;
+        _tokens.Add(access);
+        _tokens.Add(body.GetProperty("refreshToken").GetString()!);
+        return access;
+    }
+
+    public Task<string> LoginAsync(SampleNode node, User user) => LoginAsync(node, user.Email, user.Password);
+
+    public async Task<string> AdminTokenAsync() => _adminToken ??= await LoginAsync(Nodes[0], AdminEmail, AdminPassword);
+
+    /// <summary>GET /me with the token: the status code only.</summary>
+    public static async Task<HttpStatusCode> MeAsync(SampleNode node, string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/me");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await node.Client.SendAsync(request, Ct);
+        return response.StatusCode;
+    }
+
+    public async Task ChangePasswordAsync(SampleNode node, string token, User user)
+    {
+        var newPassword = NewPassword();
+        _passwords.Add(newPassword);
+        using var response = await SendAsync(node, HttpMethod.Post, "/me/password", token, new { currentPassword = user.Password, newPassword });
+        await EnsureAsync(response, HttpStatusCode.NoContent, "change password");
+        user.Password = newPassword;
+    }
+
+    /// <summary>The user's own "log out everywhere": the stamp rotates.</summary>
+    public static async Task LogoutAllAsync(SampleNode node, string token)
+    {
+        using var response = await SendAsync(node, HttpMethod.Post, "/auth/logout-all", token, null);
+        await EnsureAsync(response, HttpStatusCode.NoContent, "logout-all");
+    }
+
+    /// <summary>The admin's "revoke all of this user's tokens": the stamp rotates.</summary>
+    public async Task AdminRevokeAsync(SampleNode node, User user)
+    {
+        using var response = await SendAsync(node, HttpMethod.Post, $"/admin/users/{user.Id}/revoke", await AdminTokenAsync(), null);
+        await EnsureAsync(response, HttpStatusCode.NoContent, "admin revoke");
+    }
+
+    /// <summary>GET /bench/stats: each instrument's total.</summary>
+    public static async Task<Stats> StatsAsync(SampleNode node)
+    {
+        var body = await node.Client.GetFromJsonAsync<JsonElement>("/bench/stats", Ct);
+        var totals = new Dictionary<string, double>(StringComparer.Ordinal);
+        var byTags = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var instrument in body.EnumerateObject())
+        {
+            totals[instrument.Name] = instrument.Value.GetProperty("total").GetDouble();
+            foreach (var tags in instrument.Value.GetProperty("byTags").EnumerateObject())
+            {
+                byTags[instrument.Name + "{" + tags.Name + "}"] = tags.Value.GetDouble();
+            }
+        }
+
+        return new Stats(totals, byTags);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        string[] stored = [];
+        try
+        {
+            stored = await _postgres.QueryAsync(Database, "SELECT \"Id\", \"SecurityStamp\", \"PasswordHash\" FROM \"AspNetUsers\"");
+        }
+        catch (InvalidOperationException)
+        {
+            // No schema: the nodes never got that far.
+        }
+
+        foreach (var node in Nodes)
+        {
+            await node.DisposeAsync();
+        }
+
+        await Redis.DisposeAsync();
+
+        var materials = stored.Select(row => row.Split('|')).Select(f => new UserKeyMaterial(f[0], NullIfEmpty(f[1]), NullIfEmpty(f[2]))).ToList();
+        var secrets = LogScan.Secrets(ServerSecret, _passwords, _tokens, materials).ToList();
+        var leaks = Nodes.SelectMany(n => LogScan.FindLeaks(n.Name, [.. n.Output], secrets)).ToList();
+        if (leaks.Count > 0)
+        {
+            throw new InvalidOperationException("Secrets reached the nodes' output:\n" + string.Join('\n', leaks));
+        }
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+
+    private static async Task<HttpResponseMessage> SendAsync(SampleNode node, HttpMethod method, string path, string token, object? body)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        return await node.Client.SendAsync(request, Ct);
+    }
+
+    private static async Task EnsureAsync(HttpResponseMessage response, HttpStatusCode expected, string what)
+    {
+        if (response.StatusCode != expected)
+        {
+            var body = LogScan.Redact(await response.Content.ReadAsStringAsync(Ct));
+            throw new InvalidOperationException($"{what}: expected {(int)expected}, got {(int)response.StatusCode}: {body}");
+        }
+    }
+
+    public sealed class User(string id, string email, string password)
+    {
+        public string Id { get; } = id;
+
+        public string Email { get; } = email;
+
+        public string Password { get; set; } = password;
+    }
+
+    public sealed record Stats(IReadOnlyDictionary<string, double> Totals, IReadOnlyDictionary<string, double> ByTags)
+    {
+        public double this[string instrument] => Totals.GetValueOrDefault(instrument);
+
+        public static Stats operator -(Stats after, Stats before) => new(
+            after.Totals.ToDictionary(p => p.Key, p => p.Value - before.Totals.GetValueOrDefault(p.Key), StringComparer.Ordinal),
+            after.ByTags.ToDictionary(p => p.Key, p => p.Value - before.ByTags.GetValueOrDefault(p.Key), StringComparer.Ordinal));
+
+        public override string ToString() =>
+            string.Join(", ", Totals.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value.ToString(CultureInfo.InvariantCulture)}"));
+    }
+}
