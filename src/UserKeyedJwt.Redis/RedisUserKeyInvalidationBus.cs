@@ -102,7 +102,7 @@ public sealed class RedisUserKeyInvalidationBus : IUserKeyInvalidationBus, IAsyn
             throw new InvalidOperationException("The Redis invalidation bus serves one key cache; it already has a listener.");
         }
 
-        _running = Task.Run(() => RunAsync(_stopping.Token));
+        _running = Task.Run(() => RunGuardedAsync(_stopping.Token));
     }
 
     /// <inheritdoc />
@@ -160,6 +160,20 @@ public sealed class RedisUserKeyInvalidationBus : IUserKeyInvalidationBus, IAsyn
         if (_ownsMeter)
         {
             _meter.Dispose();
+        }
+    }
+
+    private async Task RunGuardedAsync(CancellationToken stopping)
+    {
+        try
+        {
+            await RunAsync(stopping).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!stopping.IsCancellationRequested)
+        {
+            // The cache stays bypassed (never connected, or marked lost here): slower, never wrong.
+            Lost($"the bus stopped: {ex.GetType().Name}");
+            Log.InvalidationBusStopped(_logger, ex.GetType().FullName ?? ex.GetType().Name);
         }
     }
 

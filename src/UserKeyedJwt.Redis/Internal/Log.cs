@@ -34,4 +34,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3009, EventName = "InvalidationOutboxFull", Level = LogLevel.Error, Message = "The key-invalidation outbox is full; the oldest pending invalidation was dropped (other nodes' caches expire it within the key-cache TTL).")]
     public static partial void InvalidationOutboxFull(ILogger logger);
+
+    [LoggerMessage(EventId = 3010, EventName = "InvalidationBusStopped", Level = LogLevel.Critical, Message = "The key-invalidation bus stopped ({ExceptionType}); the key cache stays bypassed and every token is checked against the user store until the application restarts.")]
+    public static partial void InvalidationBusStopped(ILogger logger, string exceptionType);
 }
