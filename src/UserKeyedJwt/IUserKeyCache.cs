@@ -7,9 +7,12 @@ namespace UserKeyedJwt;
 /// </summary>
 public interface IUserKeyCache
 {
-    /// <summary>Drops every cached key of <paramref name="userId"/>. The next token of that user is checked against the store.</summary>
+    /// <summary>
+    /// Drops every cached key of <paramref name="userId"/>, here and, through the registered
+    /// <see cref="IUserKeyInvalidationBus"/>, on every other node. The next token of that user is checked against the store.
+    /// </summary>
     void Invalidate(string userId);
 
-    /// <summary>Drops every cached key.</summary>
+    /// <summary>Drops every cached key on this node only. To revoke every token on every node, rotate the server secret.</summary>
     void Clear();
 }

@@ -201,6 +201,15 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
             return Preparation.Fail(TokenFailureReason.Forged);
         }
 
+        // A cached key with another fingerprint means revoked, unless the token may be newer than the cached key: issued on
+        // another node after a change whose invalidation has not reached this one. Then the store decides. (The tag verified,
+        // so only the holder of a genuine token of this user can ask for that read.)
+        if (key is not null && !key.MatchesFingerprint(kid.AsSpan(cheap.Fingerprint)) &&
+            jwt.IssuedAt.Ticks > 0 && _cache.MayPredate(key, new DateTimeOffset(jwt.IssuedAt.Ticks, TimeSpan.Zero), _options.ClockSkew))
+        {
+            key = null;
+        }
+
         if (key is not null)
         {
             _metrics.CacheHit();

@@ -29,8 +29,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 1007, EventName = "TokenIssued", Level = LogLevel.Debug, Message = "Issued a {Purpose} token for user {UserId} under server secret {SecretId}, expiring at {ExpiresAt:O}.")]
     public static partial void TokenIssued(ILogger logger, TokenPurpose purpose, string userId, string secretId, DateTimeOffset expiresAt);
 
-    [LoggerMessage(EventId = 1008, EventName = "KeyCacheInvalidated", Level = LogLevel.Debug, Message = "Cached keys of user {UserId} dropped.")]
-    public static partial void KeyCacheInvalidated(ILogger logger, string userId);
+    [LoggerMessage(EventId = 1008, EventName = "KeyCacheInvalidated", Level = LogLevel.Debug, Message = "Cached keys of user {UserId} dropped ({Source} invalidation).")]
+    public static partial void KeyCacheInvalidated(ILogger logger, string userId, string source);
 
     [LoggerMessage(EventId = 1009, EventName = "ServerSecretRingReloaded", Level = LogLevel.Information, Message = "Server secret ring reloaded: {Count} secrets, active {ActiveSecretId}.")]
     public static partial void ServerSecretRingReloaded(ILogger logger, int count, string activeSecretId);
@@ -42,6 +42,9 @@ internal static partial class Log
     public static partial void SourceReturnedOtherUser(ILogger logger, string userId);
 
     // 1012 is retired (ResolverFoundNoKey): the static resolver has no logger; the ASP.NET Core package logs its own event.
+
+    [LoggerMessage(EventId = 1013, EventName = "InvalidationBusStateChanged", Level = LogLevel.Information, Message = "Invalidation bus connected: {Connected}. The key cache was cleared; it is in use only while the bus is connected.")]
+    public static partial void InvalidationBusStateChanged(ILogger logger, bool connected);
 
     [LoggerMessage(EventId = 1100, EventName = "SessionStarted", Level = LogLevel.Debug, Message = "Session {SessionId} started for user {UserId}.")]
     public static partial void SessionStarted(ILogger logger, string userId, string sessionId);

@@ -12,6 +12,12 @@ namespace UserKeyedJwt.Internal;
 /// Staleness is the danger here, not misses. A lookup that started before an invalidation must not put its (possibly
 /// stale) key into the cache afterwards: every invalidation bumps an epoch, and <see cref="Add"/> only stores a key whose
 /// lookup began in the current epoch, re-checking after the write.
+/// <para>
+/// With an <see cref="IUserKeyInvalidationBus"/> (several nodes), every local invalidation is published, other nodes'
+/// invalidations are applied, and the cache is bypassed (no reads, no writes) whenever the bus is not known to be connected:
+/// from startup until its first "connected", and from any "disconnected" until the next "connected". Both transitions clear
+/// the cache, so nothing cached before or during a gap in the messages survives it.
+/// </para>
 /// </remarks>
 internal sealed class UserKeyCache : IUserKeyCache
 {
@@ -25,19 +31,39 @@ internal sealed class UserKeyCache : IUserKeyCache
     private readonly ILogger _logger;
     private readonly int _capacity;
     private readonly long _ttlTicks;
+    private readonly UserKeyedJwtMetrics? _metrics;
+    private readonly IUserKeyInvalidationBus? _bus;
     private long _epoch;
     private int _count;
+    private volatile bool _bypassed;
 
-    public UserKeyCache(IOptions<UserKeyedJwtOptions> options, TimeProvider time, ILogger<UserKeyCache> logger)
+    public UserKeyCache(
+        IOptions<UserKeyedJwtOptions> options,
+        TimeProvider time,
+        ILogger<UserKeyCache> logger,
+        UserKeyedJwtMetrics? metrics = null,
+        IUserKeyInvalidationBus? bus = null)
     {
         _time = time;
         _logger = logger;
+        _metrics = metrics;
         var value = options.Value;
         _capacity = value.KeyCacheSize;
         _ttlTicks = checked((long)(value.KeyCacheTtl.TotalSeconds * time.TimestampFrequency));
+        if (bus is not null)
+        {
+            // Not trusted until the bus says that other nodes' messages reach it.
+            _bypassed = true;
+            _bus = bus;
+            metrics?.ObserveInvalidationBus(() => !_bypassed);
+            bus.Subscribe(new Listener(this));
+        }
     }
 
     public bool Enabled => _capacity > 0 && _ttlTicks > 0;
+
+    /// <summary>Whether the cache is bypassed because its invalidation bus is not known to be connected.</summary>
+    public bool Bypassed => _bypassed;
 
     public int Count => Volatile.Read(ref _count);
 
@@ -45,6 +71,12 @@ internal sealed class UserKeyCache : IUserKeyCache
 
     public UserSigningKey? Find(string userId, ServerSecret secret, TokenPurpose purpose)
     {
+        if (_bypassed)
+        {
+            _metrics?.CacheBypassed();
+            return null;
+        }
+
         if (!_entries.TryGetValue(userId, out var value))
         {
             return null;
@@ -74,9 +106,21 @@ internal sealed class UserKeyCache : IUserKeyCache
         return null;
     }
 
+    /// <summary>
+    /// Whether <paramref name="key"/>, found in the cache, may be older than a token issued at <paramref name="issuedAt"/>
+    /// (with <paramref name="skew"/> for clocks of other nodes): then a token whose fingerprint differs from the cached key's
+    /// may be newer than the cache, not revoked, and the store must decide.
+    /// </summary>
+    public bool MayPredate(UserSigningKey key, DateTimeOffset issuedAt, TimeSpan skew)
+    {
+        // Keys added next to an entry share its expiry, so this is the oldest fill time of the entry: the safe side.
+        var age = _time.GetElapsedTime(key.CacheExpiresAt - _ttlTicks);
+        return issuedAt + skew >= _time.GetUtcNow() - age;
+    }
+
     public void Add(UserSigningKey key, long epochAtLookup)
     {
-        if (!Enabled || Epoch != epochAtLookup)
+        if (!Enabled || _bypassed || Epoch != epochAtLookup)
         {
             return;
         }
@@ -126,13 +170,8 @@ internal sealed class UserKeyCache : IUserKeyCache
     public void Invalidate(string userId)
     {
         ArgumentNullException.ThrowIfNull(userId);
-        Interlocked.Increment(ref _epoch);
-        if (_entries.TryRemove(userId, out _))
-        {
-            Interlocked.Decrement(ref _count);
-        }
-
-        Log.KeyCacheInvalidated(_logger, userId);
+        Drop(userId, "local");
+        _bus?.Publish(userId);
     }
 
     public void Clear()
@@ -143,6 +182,36 @@ internal sealed class UserKeyCache : IUserKeyCache
             _entries.Clear();
             Volatile.Write(ref _count, 0);
         }
+    }
+
+    private void Drop(string userId, string source)
+    {
+        Interlocked.Increment(ref _epoch);
+        if (_entries.TryRemove(userId, out _))
+        {
+            Interlocked.Decrement(ref _count);
+        }
+
+        _metrics?.KeyCacheInvalidated(source);
+        Log.KeyCacheInvalidated(_logger, userId, source);
+    }
+
+    private void ConnectionChanged(bool connected)
+    {
+        if (connected)
+        {
+            // Messages may have been missed while disconnected: start empty, then serve again.
+            Clear();
+            _bypassed = false;
+        }
+        else
+        {
+            // Stop serving first, then clear: an Add racing with this sees the epoch change and removes its key.
+            _bypassed = true;
+            Clear();
+        }
+
+        Log.InvalidationBusStateChanged(_logger, connected);
     }
 
     private static object With(object existing, UserSigningKey key)
@@ -208,5 +277,18 @@ internal sealed class UserKeyCache : IUserKeyCache
 
             Volatile.Write(ref _count, _entries.Count);
         }
+    }
+
+    private sealed class Listener(UserKeyCache cache) : IUserKeyInvalidationListener
+    {
+        public void OnInvalidated(string userId)
+        {
+            if (!string.IsNullOrEmpty(userId))
+            {
+                cache.Drop(userId, "remote");
+            }
+        }
+
+        public void OnConnectionChanged(bool connected) => cache.ConnectionChanged(connected);
     }
 }

@@ -16,6 +16,8 @@ internal sealed class UserKeyedJwtMetrics : IDisposable
     private readonly Counter<long> _issued;
     private readonly Counter<long> _refreshes;
     private readonly Counter<long> _revocationStoreFailures;
+    private readonly Counter<long> _cacheBypasses;
+    private readonly Counter<long> _cacheInvalidations;
 
     public UserKeyedJwtMetrics(IMeterFactory? meterFactory = null)
     {
@@ -35,6 +37,8 @@ internal sealed class UserKeyedJwtMetrics : IDisposable
         _cacheMisses = _meter.CreateCounter<long>("userkeyedjwt.key_cache.misses", "{lookup}", "Derived-key cache misses.");
         _issued = _meter.CreateCounter<long>("userkeyedjwt.tokens.issued", "{token}", "Tokens issued, by purpose.");
         _refreshes = _meter.CreateCounter<long>("userkeyedjwt.sessions.refreshes", "{refresh}", "Refresh-token redemptions, by result: redeemed, grace, reused (theft suspected) or rejected.");
+        _cacheBypasses = _meter.CreateCounter<long>("userkeyedjwt.key_cache.bypasses", "{lookup}", "Lookups that skipped the key cache because its invalidation bus was not known to be connected.");
+        _cacheInvalidations = _meter.CreateCounter<long>("userkeyedjwt.key_cache.invalidations", "{invalidation}", "Users dropped from the key cache, by source: local (this node) or remote (received from the invalidation bus).");
         _revocationStoreFailures = _meter.CreateCounter<long>("userkeyedjwt.revocation_store.failures", "{failure}", "Revocation-store calls that failed or timed out, by operation.");
     }
 
@@ -53,6 +57,14 @@ internal sealed class UserKeyedJwtMetrics : IDisposable
     public void CacheHit() => _cacheHits.Add(1);
 
     public void CacheMiss() => _cacheMisses.Add(1);
+
+    public void CacheBypassed() => _cacheBypasses.Add(1);
+
+    public void KeyCacheInvalidated(string source) => _cacheInvalidations.Add(1, new KeyValuePair<string, object?>("source", source));
+
+    /// <summary>Publishes the state of the invalidation bus: 1 while connected (the key cache in use), 0 otherwise.</summary>
+    public void ObserveInvalidationBus(Func<bool> connected) =>
+        _meter.CreateObservableGauge("userkeyedjwt.invalidation_bus.connected", () => connected() ? 1 : 0, "{state}", "1 while the cross-node invalidation bus is connected and the key cache is in use; 0 while it is bypassed.");
 
     public void Issued(TokenPurpose purpose) => _issued.Add(1, new KeyValuePair<string, object?>("purpose", PurposeTag(purpose)));
 

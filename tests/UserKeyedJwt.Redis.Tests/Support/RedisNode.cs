@@ -12,7 +12,12 @@ public sealed class RedisNode : IAsyncDisposable
     private readonly ServiceProvider _provider;
     private readonly string _serverSecret;
 
-    public RedisNode(string redisConfiguration, string serverSecret, InMemoryUserKeyMaterialSource users, Action<UserKeyedSessionOptions>? sessions = null)
+    public RedisNode(
+        string redisConfiguration,
+        string serverSecret,
+        IUserKeyMaterialSource users,
+        Action<UserKeyedSessionOptions>? sessions = null,
+        Action<RedisUserKeyInvalidationOptions>? invalidation = null)
     {
         _serverSecret = serverSecret;
         var services = new ServiceCollection();
@@ -31,13 +36,32 @@ public sealed class RedisNode : IAsyncDisposable
             o.Configuration = redisConfiguration;
             o.Timeout = TimeSpan.FromMilliseconds(500);
         });
+        if (invalidation is not null)
+        {
+            services.AddUserKeyedJwtRedisInvalidation(o =>
+            {
+                o.Configuration = redisConfiguration;
+                invalidation(o);
+            });
+        }
+
         _provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         Handler = _provider.GetRequiredService<UserKeyedTokenHandler>();
         Sessions = _provider.GetRequiredService<UserKeyedSessions>();
         Store = _provider.GetRequiredService<IRevokedTokenStore>();
         Logs = _provider.GetFakeLogCollector();
         MeterFactory = _provider.GetRequiredService<IMeterFactory>();
+        Cache = _provider.GetRequiredService<IUserKeyCache>();
+        Issuer = _provider.GetRequiredService<UserKeyedTokenIssuer>();
+        Bus = _provider.GetService<RedisUserKeyInvalidationBus>();
     }
+
+    public IUserKeyCache Cache { get; }
+
+    public UserKeyedTokenIssuer Issuer { get; }
+
+    /// <summary>The node's invalidation bus, when it has one.</summary>
+    public RedisUserKeyInvalidationBus? Bus { get; }
 
     public UserKeyedTokenHandler Handler { get; }
 

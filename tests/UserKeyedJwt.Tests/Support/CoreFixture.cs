@@ -15,7 +15,7 @@ public sealed class CoreFixture : IDisposable
 
     private readonly ServiceProvider _provider;
 
-    public CoreFixture(Action<UserKeyedJwtOptions>? configure = null, IUserKeyMaterialSource? source = null, DateTimeOffset? start = null, RingControl? ring = null)
+    public CoreFixture(Action<UserKeyedJwtOptions>? configure = null, IUserKeyMaterialSource? source = null, DateTimeOffset? start = null, RingControl? ring = null, IUserKeyInvalidationBus? bus = null)
     {
         Time = new FakeTimeProvider(start ?? Start);
         Users = new InMemoryUserKeyMaterialSource();
@@ -33,6 +33,11 @@ public sealed class CoreFixture : IDisposable
             configure?.Invoke(o);
         });
         ring?.Register(services);
+        if (bus is not null)
+        {
+            services.AddSingleton(bus);
+        }
+
         _provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         Handler = _provider.GetRequiredService<UserKeyedTokenHandler>();
         Issuer = _provider.GetRequiredService<UserKeyedTokenIssuer>();

@@ -43,6 +43,15 @@ public static class Tokens
         return $"{parts[0]}.{Encode(payload.ToJsonString())}.{parts[2]}";
     }
 
+    /// <summary>Re-encodes the header with its kid changed by <paramref name="change"/>, keeping payload and signature.</summary>
+    public static string WithKid(string token, Func<string, string> change)
+    {
+        var parts = token.Split('.');
+        var header = JsonNode.Parse(Base64Url.DecodeFromChars(parts[0]))!.AsObject();
+        header["kid"] = change((string)header["kid"]!);
+        return $"{Encode(header.ToJsonString())}.{parts[1]}.{parts[2]}";
+    }
+
     public static string Graft(string header, string payload, string signature) =>
         $"{header.Split('.')[0]}.{payload.Split('.')[1]}.{signature.Split('.')[2]}";
 }
