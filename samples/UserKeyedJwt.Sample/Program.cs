@@ -36,6 +36,10 @@ builder.Services.AddOptions<UserKeyedSessionOptions>().BindConfiguration(UserKey
 builder.Services.AddOptions<RedisRevokedTokenStoreOptions>().Configure<IConfiguration>((o, c) => o.Configuration = c.GetConnectionString("Redis"));
 builder.Services.AddSingleton<IRevokedTokenStore>(SampleRevocationStore.Create);
 
+// Cross-node key-cache invalidation on Redis pub/sub, also when ConnectionStrings:Redis is set (optional settings in
+// UserKeyedJwt:RedisInvalidation: Channel, HeartbeatInterval, HeartbeatTimeout, Timeout).
+SampleInvalidation.AddIfConfigured(builder);
+
 builder.Services.AddAuthentication(UserKeyedJwtDefaults.AuthenticationScheme).AddUserKeyedJwtBearer();
 builder.Services.AddAuthorizationBuilder().AddPolicy(AdminEndpoints.Policy, policy => policy.RequireRole(SampleDatabase.AdminRole));
 builder.Services.AddSingleton<UnknownUserPasswordHash>();
@@ -44,6 +48,7 @@ builder.AddBenchmarkMode();
 
 var app = builder.Build();
 await SampleDatabase.InitializeAsync(app);
+SampleInvalidation.Start(app);
 
 app.UseAuthentication();
 app.UseAuthorization();
