@@ -189,6 +189,7 @@ public sealed class ThreeNodeTests(SharedPostgres postgres, SharedCluster shared
         Assert.Equal(HttpStatusCode.OK, await Cluster.MeAsync(node2, issuedBefore));
 
         await node3.StartAsync();
+        var busAfterRestart = await Cluster.WaitForBusAsync(node3, connected: true);
 
         // Tokens from before the crash, from another node after it, and the restarted node's own, everywhere.
         Assert.Equal(HttpStatusCode.OK, await Cluster.MeAsync(node3, issuedBefore));
@@ -222,7 +223,7 @@ public sealed class ThreeNodeTests(SharedPostgres postgres, SharedCluster shared
         }
 
         var results = new Results("node-restart");
-        results.Line($"node3 killed (SIGKILL) and started again on port {node3.Port}: answered after {node3.StartupTime.TotalSeconds:F1} s.");
+        results.Line($"node3 killed (SIGKILL) and started again on port {node3.Port}: answered after {node3.StartupTime.TotalSeconds:F1} s, its invalidation bus connected {busAfterRestart.TotalMilliseconds:F0} ms later.");
         results.Line($"It accepted a token node1 issued before the crash and one node2 issued after; nodes 1 and 2 accepted its own.");
         results.Line($"Revocation on node1 seen by the restarted node3 after {toRestarted.Latency.TotalMilliseconds:F1} ms ({toRestarted.Accepted} stale answers).");
         results.Line($"Revocation on the restarted node3 seen by {string.Join(", ", fromRestarted.Select(p => $"{p.Node} after {p.Latency.TotalMilliseconds:F1} ms"))}.");

@@ -86,6 +86,7 @@ public sealed class Cluster : IAsyncDisposable
             cluster.Nodes = [.. Enumerable.Range(1, NodeCount).Select(i => new SampleNode($"node{i}", Processes.FreePort(), environment))];
             var clock = Stopwatch.StartNew();
             await Task.WhenAll(cluster.Nodes.Select(n => n.StartAsync()));
+            await Task.WhenAll(cluster.Nodes.Select(n => WaitForBusAsync(n, connected: true)));
             cluster.StartupTime = clock.Elapsed;
             return cluster;
         }
@@ -164,6 +165,33 @@ public sealed class Cluster : IAsyncDisposable
     {
         using var response = await SendAsync(node, HttpMethod.Post, $"/admin/users/{user.Id}/revoke", await AdminTokenAsync(), null);
         await EnsureAsync(response, HttpStatusCode.NoContent, "admin revoke");
+    }
+
+    public const string BusConnected = "userkeyedjwt.invalidation_bus.connected";
+
+    /// <summary>
+    /// Waits until the node's invalidation bus reports <paramref name="connected"/> (the <c>invalidation_bus.connected</c>
+    /// gauge: 1 while the key cache is in use) and returns how long that took; throws after <paramref name="timeout"/>.
+    /// </summary>
+    public static async Task<TimeSpan> WaitForBusAsync(SampleNode node, bool connected, TimeSpan? timeout = null)
+    {
+        var limit = timeout ?? TimeSpan.FromSeconds(20);
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var stats = await StatsAsync(node);
+            if (stats.Totals.TryGetValue(BusConnected, out var value) && value == (connected ? 1 : 0))
+            {
+                return clock.Elapsed;
+            }
+
+            if (clock.Elapsed > limit)
+            {
+                throw new TimeoutException($"{node.Name}: the invalidation bus did not report connected={connected} within {limit} ({stats}).");
+            }
+
+            await Task.Delay(10, Ct);
+        }
     }
 
     /// <summary>GET /bench/stats: each instrument's total.</summary>
