@@ -1,0 +1,199 @@
+using System.Diagnostics;
+using System.Net;
+using UserKeyedJwt.ScaleOut.Tests.Support;
+
+namespace UserKeyedJwt.ScaleOut.Tests;
+
+/// <summary>
+/// Redis killed (SIGKILL) under traffic on three nodes: they keep answering valid tokens, read every user from PostgreSQL
+/// while the invalidation bus is down, and still reject revoked tokens on every node at the first request; when Redis comes
+/// back they use their caches again and revocations travel over the bus again.
+/// </summary>
+/// <remarks>
+/// The revocation list (jti and session denylist) lives on the same Redis. With its default, <c>FailClosed</c>, every
+/// session-bound access token gets 401 while Redis is down (pinned by the Redis store's own tests), so this cluster runs
+/// with <c>UserKeyedJwt:Sessions:RevocationStoreFailure=FailOpen</c>: the per-user key check is then what stands between
+/// a revoked token and the API, which is what this test is about.
+/// </remarks>
+public sealed class RedisOutageTests(SharedPostgres postgres)
+{
+    private const int StoreCheckRequests = 10;
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(1);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task RedisKilledUnderTraffic_NodesServeFromTheStore_RejectRevokedTokensAtOnce_ThenRecover()
+    {
+        // Here the database does not exist yet: the three nodes must create it, one of them only, then the schema.
+        await using var cluster = await Cluster.StartAsync(
+            await postgres.GetAsync(),
+            new Dictionary<string, string> { ["UserKeyedJwt__Sessions__RevocationStoreFailure"] = "FailOpen" },
+            createDatabase: false);
+        Assert.Equal("1", Assert.Single(await cluster.Postgres.QueryAsync(cluster.Database, "SELECT count(*) FROM \"AspNetUsers\" WHERE \"NormalizedEmail\" = 'ADMIN@SCALE.TEST'")));
+        var (node1, node2, node3) = (cluster.Nodes[0], cluster.Nodes[1], cluster.Nodes[2]);
+
+        var alice = await cluster.RegisterAsync(node1);
+        var bob = await cluster.RegisterAsync(node2);
+        var carol = await cluster.RegisterAsync(node3);
+        var dave = await cluster.RegisterAsync(node1);
+        var aliceToken = await cluster.LoginAsync(node1, alice);
+        var bobToken = await cluster.LoginAsync(node1, bob);
+        var carolToken = await cluster.LoginAsync(node2, carol);
+        await cluster.AdminTokenAsync();
+        foreach (var node in cluster.Nodes)
+        {
+            foreach (var token in new[] { aliceToken, aliceToken, bobToken, bobToken, carolToken, carolToken })
+            {
+                Assert.Equal(HttpStatusCode.OK, await Cluster.MeAsync(node, token));
+            }
+        }
+
+        // Traffic with alice's valid token on every node, from before the kill until after the revocations.
+        var stop = new TaskCompletionSource();
+        var killed = 0L;
+        var traffic = cluster.Nodes.Select(n => TrafficAsync(n, aliceToken, stop.Task, () => Interlocked.Read(ref killed))).ToArray();
+        await Task.Delay(500, Ct);
+
+        Interlocked.Exchange(ref killed, Stopwatch.GetTimestamp());
+        await cluster.Redis.StopAsync();
+        var killedAt = Interlocked.Read(ref killed);
+        var noticed = await Task.WhenAll(cluster.Nodes.Select(async n =>
+        {
+            await Cluster.WaitForBusAsync(n, connected: false, TimeSpan.FromSeconds(10));
+            return (n.Name, After: Stopwatch.GetElapsedTime(killedAt));
+        }));
+
+        // Revocations while Redis is down, made on one node: the others reject at their very first request.
+        await cluster.ChangePasswordAsync(node1, bobToken, bob);
+        foreach (var node in new[] { node2, node3, node1 })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, await Cluster.MeAsync(node, bobToken));
+        }
+
+        await cluster.AdminRevokeAsync(node2, carol);
+        foreach (var node in new[] { node3, node1, node2 })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, await Cluster.MeAsync(node, carolToken));
+        }
+
+        await Task.Delay(300, Ct);
+        stop.SetResult();
+        var counts = await Task.WhenAll(traffic);
+        foreach (var count in counts)
+        {
+            Assert.Empty(count.Failures);
+            Assert.True(count.AfterKill > 0, $"{count.Node}: no request was answered after the kill.");
+        }
+
+        // While the bus is down every token is checked against PostgreSQL: one store read per request, the cache bypassed.
+        var outage = new List<Cluster.Stats>();
+        foreach (var node in cluster.Nodes)
+        {
+            var before = await Cluster.StatsAsync(node);
+            for (var i = 0; i < StoreCheckRequests; i++)
+            {
+                Assert.Equal(HttpStatusCode.OK, await Cluster.MeAsync(node, aliceToken));
+            }
+
+            var delta = await Cluster.StatsAsync(node) - before;
+            Assert.Equal(StoreCheckRequests, delta["userkeyedjwt.validations"]);
+            Assert.Equal(StoreCheckRequests, delta["userkeyedjwt.store.lookups"]);
+            Assert.Equal(StoreCheckRequests, delta["userkeyedjwt.key_cache.bypasses"]);
+            outage.Add(delta);
+        }
+
+        // Redis back on its port: every node reconnects and uses its cache again...
+        var restarted = Stopwatch.GetTimestamp();
+        await cluster.Redis.StartAgainAsync();
+        await Task.WhenAll(cluster.Nodes.Select(n => Cluster.WaitForBusAsync(n, connected: true, TimeSpan.FromSeconds(30))));
+        var recovery = Stopwatch.GetElapsedTime(restarted);
+        var recovered = new List<Cluster.Stats>();
+        foreach (var node in cluster.Nodes)
+        {
+            var before = await Cluster.StatsAsync(node);
+            for (var i = 0; i < StoreCheckRequests; i++)
+            {
+                Assert.Equal(HttpStatusCode.OK, await Cluster.MeAsync(node, aliceToken));
+            }
+
+            var delta = await Cluster.StatsAsync(node) - before;
+            Assert.InRange(delta["userkeyedjwt.store.lookups"], 0, 1);
+            recovered.Add(delta);
+        }
+
+        // ... and revocations travel over the bus again.
+        var daveToken = await cluster.LoginAsync(node1, dave);
+        foreach (var node in new[] { node2, node2, node3, node3 })
+        {
+            Assert.Equal(HttpStatusCode.OK, await Cluster.MeAsync(node, daveToken));
+        }
+
+        await Cluster.LogoutAllAsync(node1, daveToken);
+        var changed = Stopwatch.GetTimestamp();
+        var afterRecovery = await Task.WhenAll(new[] { node2, node3 }.Select(n => FirstRejectionAsync(n, daveToken, changed)));
+        foreach (var (node, latency) in afterRecovery)
+        {
+            Assert.True(latency < Bound, $"{node} accepted dave's revoked token for {latency.TotalMilliseconds:F1} ms after Redis came back.");
+        }
+
+        var results = new Results("redis-outage");
+        results.Line($"Redis killed (SIGKILL) under traffic on 3 nodes (revocation list FailOpen); database created by the nodes themselves.");
+        results.Line($"Bus reported disconnected (cache bypassed) after the kill: {string.Join(", ", noticed.Select(n => $"{n.Name} {n.After.TotalMilliseconds:F0} ms"))} (polled every 10 ms).");
+        results.Line($"Traffic with a valid token: {string.Join(", ", counts.Select(c => $"{c.Node} {c.Total} requests ({c.AfterKill} after the kill), all 200"))}.");
+        results.Line($"Password change on node1 and admin revoke on node2 during the outage: rejected by every node at the first request.");
+        results.Line($"During the outage, {StoreCheckRequests} requests per node: {string.Join("; ", outage.Select((d, i) => $"{cluster.Nodes[i].Name} {d["userkeyedjwt.store.lookups"]} store reads, {d["userkeyedjwt.key_cache.bypasses"]} cache bypasses"))}.");
+        results.Line($"Redis restarted on its port: all buses connected again {recovery.TotalMilliseconds:F0} ms after the restart began.");
+        results.Line($"After recovery, {StoreCheckRequests} requests per node: {string.Join("; ", recovered.Select((d, i) => $"{cluster.Nodes[i].Name} {d["userkeyedjwt.store.lookups"]} store reads"))}.");
+        results.Line($"Logout-all on node1 after recovery seen by {string.Join(", ", afterRecovery.Select(r => $"{r.Node} after {r.Latency.TotalMilliseconds:F1} ms"))}.");
+        results.Save();
+    }
+
+    private static async Task<Traffic> TrafficAsync(SampleNode node, string token, Task stop, Func<long> killedAt)
+    {
+        var total = 0;
+        var afterKill = 0;
+        var failures = new List<string>();
+        while (!stop.IsCompleted)
+        {
+            var sent = Stopwatch.GetTimestamp();
+            HttpStatusCode status;
+            try
+            {
+                status = await Cluster.MeAsync(node, token);
+            }
+            catch (HttpRequestException ex)
+            {
+                failures.Add($"{node.Name}: {ex.GetType().Name}");
+                continue;
+            }
+
+            total++;
+            var kill = killedAt();
+            if (kill != 0 && sent > kill)
+            {
+                afterKill++;
+            }
+
+            if (status != HttpStatusCode.OK)
+            {
+                failures.Add($"{node.Name}: {(int)status} {(kill != 0 && sent > kill ? "after" : "before")} the kill");
+            }
+
+            await Task.Delay(5, Ct);
+        }
+
+        return new Traffic(node.Name, total, afterKill, failures);
+    }
+
+    private static async Task<(string Node, TimeSpan Latency)> FirstRejectionAsync(SampleNode node, string token, long changed)
+    {
+        while (await Cluster.MeAsync(node, token) == HttpStatusCode.OK && Stopwatch.GetElapsedTime(changed) < TimeSpan.FromSeconds(5))
+        {
+        }
+
+        return (node.Name, Stopwatch.GetElapsedTime(changed));
+    }
+
+    private sealed record Traffic(string Node, int Total, int AfterKill, List<string> Failures);
+}
