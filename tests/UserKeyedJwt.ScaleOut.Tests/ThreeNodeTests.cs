@@ -5,13 +5,13 @@ using UserKeyedJwt.ScaleOut.Tests.Support;
 namespace UserKeyedJwt.ScaleOut.Tests;
 
 /// <summary>
-/// Three sample processes sharing one PostgreSQL database and one Redis, started together against the empty database
-/// (one cluster for the class). Revocation trials: a user's token is cached on nodes 2 and 3, the user's key inputs change
-/// on node 1 (password change, the user's own logout-all, an admin's revoke), and nodes 2 and 3 are polled with the old
-/// token until they answer 401; every trial's latency, from the change's response to the first 401, must stay under the
-/// bound. And a node killed and started again serves the others' tokens and takes part in revocation again.
+/// Three sample processes sharing one PostgreSQL database and one Redis, started together against a database that does not
+/// exist yet (one cluster for the class, see <see cref="SharedCluster"/>). Revocation trials: a user's token is cached on
+/// nodes 2 and 3, the user's key inputs change on node 1 (password change, the user's own logout-all, an admin's revoke),
+/// and nodes 2 and 3 are polled with the old token until they answer 401; every trial's latency, from the change's
+/// response to the first 401, must stay under the bound. The fault runs are in ThreeNodeTests.Faults.cs.
 /// </summary>
-public sealed class ThreeNodeTests(SharedPostgres postgres, SharedCluster shared) : IClassFixture<SharedCluster>
+public sealed partial class ThreeNodeTests(SharedPostgres postgres, SharedCluster shared) : IClassFixture<SharedCluster>
 {
     private const int Trials = 200;
     private const int UserCount = 8;
@@ -148,9 +148,10 @@ public sealed class ThreeNodeTests(SharedPostgres postgres, SharedCluster shared
     }
 
     [Fact]
-    public async Task StartedTogetherOnOneEmptyDatabase_AllServe_SchemaCreatedAndAdminSeededOnce()
+    public async Task StartedTogetherWithoutADatabase_AllServe_DatabaseSchemaAndAdminCreatedOnce()
     {
         var cluster = await shared.GetAsync(postgres);
+        Assert.Equal("1", Assert.Single(await cluster.Postgres.QueryAsync("postgres", $"SELECT count(*) FROM pg_database WHERE datname = '{cluster.Database}'")));
 
         Assert.Equal("1", Assert.Single(await cluster.Postgres.QueryAsync(cluster.Database, "SELECT count(*) FROM \"AspNetUsers\" WHERE \"NormalizedEmail\" = 'ADMIN@SCALE.TEST'")));
         Assert.Equal("1", Assert.Single(await cluster.Postgres.QueryAsync(cluster.Database, "SELECT count(*) FROM \"AspNetRoles\" WHERE \"NormalizedName\" = 'ADMIN'")));
@@ -160,7 +161,8 @@ public sealed class ThreeNodeTests(SharedPostgres postgres, SharedCluster shared
             Assert.Contains(node.Output, l => l.Contains("Holding the schema lock", StringComparison.Ordinal));
         }
 
-        // One node created the admin; the two others waited for the lock and found it.
+        // One node created the admin; the two others waited for the lock and found it. (The database and the schema: had two
+        // nodes created either, the loser would have failed to start.)
         Assert.Single(cluster.Nodes, n => n.Output.Any(l => l.Contains("[9002]", StringComparison.Ordinal)));
 
         // Each node's tokens are accepted by the next one: same secret, same users.
@@ -169,65 +171,6 @@ public sealed class ThreeNodeTests(SharedPostgres postgres, SharedCluster shared
             var token = await cluster.LoginAsync(cluster.Nodes[i], Cluster.AdminEmail, cluster.AdminPassword);
             Assert.Equal(HttpStatusCode.OK, await Cluster.MeAsync(cluster.Nodes[(i + 1) % Cluster.NodeCount], token));
         }
-    }
-
-    [Fact]
-    public async Task NodeKilledAndStartedAgain_ServesTheOthersTokens_AndTakesPartInRevocationAgain()
-    {
-        var cluster = await shared.GetAsync(postgres);
-        var (node1, node2, node3) = (cluster.Nodes[0], cluster.Nodes[1], cluster.Nodes[2]);
-        var alice = await cluster.RegisterAsync(node1);
-        var issuedBefore = await cluster.LoginAsync(node1, alice);
-        foreach (var node in cluster.Nodes)
-        {
-            Assert.Equal(HttpStatusCode.OK, await Cluster.MeAsync(node, issuedBefore));
-        }
-
-        await node3.KillAsync();
-        Assert.False(node3.IsRunning);
-        Assert.Equal(HttpStatusCode.OK, await Cluster.MeAsync(node1, issuedBefore));
-        Assert.Equal(HttpStatusCode.OK, await Cluster.MeAsync(node2, issuedBefore));
-
-        await node3.StartAsync();
-        var busAfterRestart = await Cluster.WaitForBusAsync(node3, connected: true);
-
-        // Tokens from before the crash, from another node after it, and the restarted node's own, everywhere.
-        Assert.Equal(HttpStatusCode.OK, await Cluster.MeAsync(node3, issuedBefore));
-        var issuedByNode2 = await cluster.LoginAsync(node2, alice);
-        Assert.Equal(HttpStatusCode.OK, await Cluster.MeAsync(node3, issuedByNode2));
-        Assert.Equal(HttpStatusCode.OK, await Cluster.MeAsync(node3, issuedByNode2));
-        var issuedByNode3 = await cluster.LoginAsync(node3, alice);
-        Assert.Equal(HttpStatusCode.OK, await Cluster.MeAsync(node1, issuedByNode3));
-        Assert.Equal(HttpStatusCode.OK, await Cluster.MeAsync(node2, issuedByNode3));
-
-        // A revocation on node 1 reaches the restarted node, whose cache holds alice's key...
-        await cluster.AdminRevokeAsync(node1, alice);
-        var changed = Stopwatch.GetTimestamp();
-        var toRestarted = await PollUntilRejectedAsync(node3, issuedByNode2, changed);
-        Assert.True(toRestarted.Latency < Bound, $"node3 after its restart accepted a revoked token for {toRestarted.Latency.TotalMilliseconds:F1} ms.");
-
-        // ... and one made on the restarted node reaches the others.
-        var bob = await cluster.RegisterAsync(node1);
-        var bobToken = await cluster.LoginAsync(node1, bob);
-        foreach (var node in new[] { node1, node1, node2, node2 })
-        {
-            Assert.Equal(HttpStatusCode.OK, await Cluster.MeAsync(node, bobToken));
-        }
-
-        await cluster.ChangePasswordAsync(node3, bobToken, bob);
-        changed = Stopwatch.GetTimestamp();
-        var fromRestarted = await Task.WhenAll(PollUntilRejectedAsync(node1, bobToken, changed), PollUntilRejectedAsync(node2, bobToken, changed));
-        foreach (var poll in fromRestarted)
-        {
-            Assert.True(poll.Latency < Bound, $"{poll.Node} accepted a token revoked on the restarted node for {poll.Latency.TotalMilliseconds:F1} ms.");
-        }
-
-        var results = new Results("node-restart");
-        results.Line($"node3 killed (SIGKILL) and started again on port {node3.Port}: answered after {node3.StartupTime.TotalSeconds:F1} s, its invalidation bus connected {busAfterRestart.TotalMilliseconds:F0} ms later.");
-        results.Line($"It accepted a token node1 issued before the crash and one node2 issued after; nodes 1 and 2 accepted its own.");
-        results.Line($"Revocation on node1 seen by the restarted node3 after {toRestarted.Latency.TotalMilliseconds:F1} ms ({toRestarted.Accepted} stale answers).");
-        results.Line($"Revocation on the restarted node3 seen by {string.Join(", ", fromRestarted.Select(p => $"{p.Node} after {p.Latency.TotalMilliseconds:F1} ms"))}.");
-        results.Save();
     }
 
     private static async Task<Poll> PollUntilRejectedAsync(SampleNode node, string token, long changed)
