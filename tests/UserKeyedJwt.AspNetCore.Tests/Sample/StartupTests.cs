@@ -75,6 +75,18 @@ public sealed class StartupTests
     }
 
     [Fact]
+    public async Task Start_RedisSetOnlyAfterProgramRegisteredItsServices_RefusesToStartWithoutTheInvalidationBus()
+    {
+        // A WebApplicationFactory's ConfigureAppConfiguration arrives after Program decided whether to register the bus:
+        // the revocation list would be on Redis (chosen at run time) but other nodes' changes would go unseen here.
+        await using var app = SampleApp.Create(settings: new Dictionary<string, string?> { ["ConnectionStrings:Redis"] = "127.0.0.1:1" });
+
+        var error = Assert.ThrowsAny<Exception>(() => app.Api());
+
+        Assert.Contains("ConnectionStrings:Redis was set only after the services were registered", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AddUserKeyedJwtBearer_CalledAgainOnTheSample_IsHarmless()
     {
         await using var app = SampleApp.Create(configureServices: services =>
