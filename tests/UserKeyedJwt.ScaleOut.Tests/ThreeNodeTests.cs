@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text.Json;
 using UserKeyedJwt.ScaleOut.Tests.Support;
 
 namespace UserKeyedJwt.ScaleOut.Tests;
@@ -146,6 +147,12 @@ public sealed partial class ThreeNodeTests(SharedPostgres postgres, SharedCluste
             Assert.True((afterTrials[i] - before[i])["userkeyedjwt.key_cache.hits"] >= Trials, $"{cluster.Nodes[i].Name}: {afterTrials[i] - before[i]}");
         }
 
+        // /bench/stats holds numbers only, under instrument names and label-like tags: never an id, a token or a key.
+        foreach (var node in cluster.Nodes)
+        {
+            AssertCountsOnly(await node.Client.GetStringAsync("/bench/stats", TestContext.Current.CancellationToken));
+        }
+
         // And with the bus up, the cache is used: a store read per user and node at most, not one per request.
         for (var i = 0; i < Cluster.NodeCount; i++)
         {
@@ -198,6 +205,24 @@ public sealed partial class ThreeNodeTests(SharedPostgres postgres, SharedCluste
             if (elapsed > PollLimit)
             {
                 return new Poll(node.Name, elapsed, accepted);
+            }
+        }
+    }
+
+    private static void AssertCountsOnly(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var instruments = document.RootElement.EnumerateObject().ToList();
+        Assert.Contains(instruments, i => i.Name == "userkeyedjwt.validations");
+        foreach (var instrument in instruments)
+        {
+            Assert.Matches("^userkeyedjwt(\\.[a-z_]+)+$", instrument.Name);
+            Assert.Equal(["byTags", "total"], instrument.Value.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+            Assert.Equal(JsonValueKind.Number, instrument.Value.GetProperty("total").ValueKind);
+            foreach (var tags in instrument.Value.GetProperty("byTags").EnumerateObject())
+            {
+                Assert.Matches("^([a-z0-9_.-]+=[a-z0-9_.-]+(,(?!$)|$))*$", tags.Name);
+                Assert.Equal(JsonValueKind.Number, tags.Value.ValueKind);
             }
         }
     }
