@@ -143,7 +143,18 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
         TokenValidationResult result;
         try
         {
-            result = await base.ValidateTokenAsync(prepared.Token!, parameters).ConfigureAwait(false);
+            // The one full parse, only now that the cheap checks, the tag and the key are settled.
+            var checkedToken = prepared.Token!.Value;
+            var jwt = ReadJsonWebToken(checkedToken.Encoded);
+
+            // The key was chosen by our reading of kid and sub; IdentityModel must have read the same, or the claims the
+            // caller sees could belong to another subject than the key. Always true for tokens we issue.
+            if (!string.Equals(jwt.Kid, checkedToken.Kid, StringComparison.Ordinal) || !string.Equals(jwt.Subject, prepared.UserId, StringComparison.Ordinal))
+            {
+                return Reject(purpose, TokenFailureReason.Malformed, prepared.UserId);
+            }
+
+            result = await base.ValidateTokenAsync(jwt, parameters).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // Fail closed: nothing that goes wrong in IdentityModel may authenticate or escape as a 500.
         catch (Exception)
@@ -182,7 +193,7 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
             return cheap;
         }
 
-        var jwt = cheap.Token!;
+        var jwt = cheap.Token!.Value;
         var userId = cheap.UserId!;
         var secret = cheap.Secret!;
         var kid = jwt.Kid;
@@ -235,57 +246,41 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
 
     private Preparation CheckCheaply(string? token, TokenPurpose purpose)
     {
+        // Size first, then the shape: nothing is decoded for a token over the limit or with a stray character.
         if (string.IsNullOrEmpty(token) || token.Length > _options.MaxTokenLength || !TokenShape.TrySplit(token, out var headerLength))
         {
             return Preparation.Fail(TokenFailureReason.Malformed);
         }
 
-        JsonWebToken jwt;
-        string kid;
-        Range secretIdRange, fingerprintRange, tagRange;
-        string? userId;
-        DateTime expires, notBefore;
-        try
+        // Every header we issue is byte for byte the canonical one for its kid and purpose; recognising it is cheaper than
+        // reading JSON. Anything else gets the strict reader, which rejects it or says why.
+        var header = token.AsSpan(0, headerLength);
+        var kid = TokenShape.ReadCanonicalKid(header, purpose);
+        if (kid is null && TokenShape.ReadHeader(header, purpose, out kid) is { } headerFailure)
         {
-            jwt = ReadJsonWebToken(token);
-            kid = jwt.Kid ?? string.Empty;
-
-            // Every header we issue is byte for byte the canonical one for its kid and purpose; comparing against it is
-            // cheaper than reading JSON. Anything else gets the strict reader, which rejects it or says why.
-            var header = token.AsSpan(0, headerLength);
-            if (!TokenShape.IsCanonicalHeader(header, kid, purpose) && TokenShape.ReadHeader(header, purpose) is { } headerFailure)
-            {
-                return Preparation.Fail(headerFailure);
-            }
-
-            if (!TokenShape.TryParseKid(kid, out secretIdRange, out fingerprintRange, out tagRange))
-            {
-                return Preparation.Fail(TokenFailureReason.Malformed);
-            }
-
-            userId = jwt.Subject;
-            expires = jwt.ValidTo;
-            notBefore = jwt.ValidFrom;
-            if (string.IsNullOrEmpty(userId) || userId.Length > 256 || expires == DateTime.MinValue
-                || !string.Equals(jwt.Issuer, _options.Issuer, StringComparison.Ordinal) || !HasAudience(jwt, _options.Audience!))
-            {
-                return Preparation.Fail(TokenFailureReason.Malformed);
-            }
+            return Preparation.Fail(headerFailure);
         }
-#pragma warning disable CA1031 // Whatever the parser throws on hostile input is a malformed token, never a 500.
-        catch (Exception)
-#pragma warning restore CA1031
+
+        if (kid is null || !TokenShape.TryParseKid(kid, out var secretIdRange, out var fingerprintRange, out var tagRange))
         {
             return Preparation.Fail(TokenFailureReason.Malformed);
         }
 
+        // sub, exp, nbf, iss and aud with a minimal reader: forged, expired and foreign tokens never pay for the full parse.
+        var payload = token.AsSpan(headerLength + 1, token.Length - headerLength - 2 - TokenShape.SignatureLength);
+        if (!TokenPayload.TryRead(payload, _options.Issuer!, _options.Audience!, out var claims))
+        {
+            return Preparation.Fail(TokenFailureReason.Malformed);
+        }
+
+        // Compared as now - skew and now + skew, so that an exp near DateTime.MaxValue cannot overflow.
         var now = _time.GetUtcNow().UtcDateTime;
-        if (now > expires.Add(_options.ClockSkew))
+        if (now.Subtract(_options.ClockSkew) > claims.ExpiresUtc)
         {
             return Preparation.Fail(TokenFailureReason.Expired);
         }
 
-        if (notBefore != DateTime.MinValue && notBefore > now.Add(_options.ClockSkew))
+        if (claims.NotBeforeUtc is { } notBefore && notBefore > now.Add(_options.ClockSkew))
         {
             return Preparation.Fail(TokenFailureReason.NotYetValid);
         }
@@ -297,7 +292,7 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
             return Preparation.Fail(TokenFailureReason.Forged);
         }
 
-        return new Preparation(jwt, null, secret, userId, fingerprintRange, tagRange, null);
+        return new Preparation(new CheckedToken(token, kid), null, secret, claims.Subject, fingerprintRange, tagRange, null);
     }
 
     private static bool TagVerifies(ServerSecret secret, string userId, ReadOnlySpan<char> fingerprint, ReadOnlySpan<char> tag)
@@ -316,19 +311,6 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
         Span<char> expectedText = stackalloc char[UserSigningKey.TagLength];
         System.Buffers.Text.Base64Url.EncodeToChars(expected, expectedText);
         return CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(expectedText), MemoryMarshal.AsBytes(tag));
-    }
-
-    private static bool HasAudience(JsonWebToken jwt, string audience)
-    {
-        foreach (var candidate in jwt.Audiences)
-        {
-            if (string.Equals(candidate, audience, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private async ValueTask<(UserKeyMaterial? Material, TokenFailureReason? Failure)> LookupAsync(string userId, CancellationToken cancellationToken)
@@ -377,7 +359,7 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
     /// (derive, compare the fingerprint, verify the signature), or response times would tell which users exist. The key is
     /// derived from a per-process random dummy material for the same subject, so it never verifies; the outcome is dropped.
     /// </summary>
-    private async ValueTask SpendAsForKnownUserAsync(JsonWebToken jwt, ServerSecret secret, string userId, TokenPurpose purpose)
+    private async ValueTask SpendAsForKnownUserAsync(CheckedToken jwt, ServerSecret secret, string userId, TokenPurpose purpose)
     {
         try
         {
@@ -393,8 +375,11 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
                 ?? HardenedFor(purpose == TokenPurpose.Refresh ? _refreshParameters : _accessParameters, purpose);
             UserKeyedSigningKeyResolver.Prepare(dummy);
 
-            // The SecurityToken overload: the string one would call back into our override.
-            _ = await base.ValidateTokenAsync(jwt, parameters).ConfigureAwait(false);
+            // The full parse and the SecurityToken overload, as ValidateCoreAsync does for a known user (the string overload
+            // would call back into our override).
+            var token = ReadJsonWebToken(jwt.Encoded);
+            _ = string.Equals(token.Kid, jwt.Kid, StringComparison.Ordinal) && string.Equals(token.Subject, userId, StringComparison.Ordinal);
+            _ = await base.ValidateTokenAsync(token, parameters).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // Only spends time: whatever IdentityModel does with the dummy key, the token is rejected.
         catch (Exception)
@@ -480,7 +465,8 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
     private bool ValidateLifetime(DateTime? notBefore, DateTime? expires, SecurityToken securityToken, TokenValidationParameters validationParameters)
     {
         var now = _time.GetUtcNow().UtcDateTime;
-        return expires is { } exp && now <= exp.Add(_options.ClockSkew) && (notBefore is not { } nbf || nbf <= now.Add(_options.ClockSkew));
+        // now - skew rather than exp + skew: an exp near DateTime.MaxValue must not overflow.
+        return expires is { } exp && now.Subtract(_options.ClockSkew) <= exp && (notBefore is not { } nbf || nbf <= now.Add(_options.ClockSkew));
     }
 
     private static TokenFailureReason Classify(Exception? exception) => exception switch
@@ -520,7 +506,10 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
             && caller.SaveSigninToken == Parameters.SaveSigninToken;
     }
 
-    private readonly record struct Preparation(JsonWebToken? Token, UserSigningKey? Key, ServerSecret? Secret, string? UserId, Range Fingerprint, Range Tag, TokenFailureReason? Failure)
+    /// <summary>A token that passed the cheap checks: its text and the kid our header reader found.</summary>
+    private readonly record struct CheckedToken(string Encoded, string Kid);
+
+    private readonly record struct Preparation(CheckedToken? Token, UserSigningKey? Key, ServerSecret? Secret, string? UserId, Range Fingerprint, Range Tag, TokenFailureReason? Failure)
     {
         public static Preparation Fail(TokenFailureReason reason, string? userId = null) => new(null, null, null, userId, default, default, reason);
     }
