@@ -11,6 +11,27 @@ public static class ProfileLoop
 {
     public static async Task RunAsync(string which, int seconds)
     {
+        if (which is "issue" or "issue-static")
+        {
+            var issuing = new IssuingBenchmarks();
+            issuing.Setup();
+            Func<string> issue = which == "issue" ? issuing.IssueUserKeyed : issuing.IssueStatic;
+            var clock = Stopwatch.StartNew();
+            long issued = 0;
+            while (clock.Elapsed.TotalSeconds < seconds)
+            {
+                for (var i = 0; i < 1000; i++)
+                {
+                    issue();
+                }
+
+                issued += 1000;
+            }
+
+            Console.WriteLine($"{which}: {issued} calls, {clock.Elapsed.TotalMilliseconds * 1000 / issued:F2} us/call");
+            return;
+        }
+
         var benchmarks = new ValidationBenchmarks();
         await benchmarks.Setup();
         Func<Task<bool>> body = which switch
@@ -20,7 +41,7 @@ public static class ProfileLoop
             "static" => benchmarks.StaticKey,
             "cold" => benchmarks.UserKeyedCold,
             "forged" => benchmarks.RejectForged,
-            _ => throw new ArgumentException("one | many | static | cold | forged", nameof(which)),
+            _ => throw new ArgumentException("one | many | static | cold | forged | issue | issue-static", nameof(which)),
         };
 
         var watch = Stopwatch.StartNew();

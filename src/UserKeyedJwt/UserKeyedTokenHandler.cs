@@ -39,6 +39,8 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
     private readonly TokenValidationParameters _accessParameters;
     private readonly TokenValidationParameters _refreshParameters;
     private readonly RevocationCheck? _revocation;
+    private readonly byte[] _issuerUtf8;
+    private readonly byte[] _audienceUtf8;
     private HardenedTemplate? _accessTemplate;
     private HardenedTemplate? _refreshTemplate;
 
@@ -61,6 +63,8 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
         _metrics = metrics;
         _logger = logger;
         MaximumTokenSizeInBytes = _options.MaxTokenLength;
+        _issuerUtf8 = System.Text.Encoding.UTF8.GetBytes(_options.Issuer!);
+        _audienceUtf8 = System.Text.Encoding.UTF8.GetBytes(_options.Audience!);
         SetDefaultTimesOnTokenCreation = false;
         _accessParameters = CreateValidationParameters(TokenPurpose.Access);
         _refreshParameters = CreateValidationParameters(TokenPurpose.Refresh);
@@ -268,7 +272,7 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
 
         // sub, exp, nbf, iss and aud with a minimal reader: forged, expired and foreign tokens never pay for the full parse.
         var payload = token.AsSpan(headerLength + 1, token.Length - headerLength - 2 - TokenShape.SignatureLength);
-        if (!TokenPayload.TryRead(payload, _options.Issuer!, _options.Audience!, out var claims))
+        if (!TokenPayload.TryRead(payload, _issuerUtf8, _audienceUtf8, out var claims))
         {
             return Preparation.Fail(TokenFailureReason.Malformed);
         }

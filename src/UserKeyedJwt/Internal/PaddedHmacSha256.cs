@@ -19,6 +19,9 @@ internal static class PaddedHmacSha256
     private const ulong InnerPad = 0x3636363636363636;
     private const ulong OuterPad = 0x5c5c5c5c5c5c5c5c;
 
+    // Data up to this length is copied next to the inner pad (a signing input is a few hundred bytes).
+    private const int InlineDataLimit = 960;
+
     [ThreadStatic]
     private static IncrementalHash? t_sha256;
 
@@ -31,29 +34,38 @@ internal static class PaddedHmacSha256
             return HMACSHA256.HashData(key, data, destination);
         }
 
-        Span<ulong> pad = stackalloc ulong[BlockSize / sizeof(ulong)];
-        Span<byte> inner = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        // One buffer per hash, so that each is a single append: (K ^ ipad) || m when m is short, then (K ^ opad) || inner.
+        var inline = data.Length <= InlineDataLimit;
+        Span<ulong> innerWords = stackalloc ulong[(BlockSize + InlineDataLimit) / sizeof(ulong)];
+        Span<ulong> outerWords = stackalloc ulong[(BlockSize + HMACSHA256.HashSizeInBytes) / sizeof(ulong)];
+        var innerInput = MemoryMarshal.AsBytes(innerWords)[..(BlockSize + (inline ? data.Length : 0))];
+        var outerInput = MemoryMarshal.AsBytes(outerWords);
         var sha256 = t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         try
         {
-            var padBytes = MemoryMarshal.AsBytes(pad);
-            padBytes.Clear();
-            key.CopyTo(padBytes);
-            for (var i = 0; i < pad.Length; i++)
+            var innerPad = innerWords[..(BlockSize / sizeof(ulong))];
+            var outerPad = outerWords[..(BlockSize / sizeof(ulong))];
+            innerPad.Clear();
+            key.CopyTo(MemoryMarshal.AsBytes(innerPad));
+            for (var i = 0; i < innerPad.Length; i++)
             {
-                pad[i] ^= InnerPad;
+                outerPad[i] = innerPad[i] ^ OuterPad;
+                innerPad[i] ^= InnerPad;
             }
 
-            sha256.AppendData(padBytes);
-            sha256.AppendData(data);
-            sha256.GetHashAndReset(inner);
-            for (var i = 0; i < pad.Length; i++)
+            if (inline)
             {
-                pad[i] ^= InnerPad ^ OuterPad;
+                data.CopyTo(innerInput[BlockSize..]);
+                sha256.AppendData(innerInput);
+            }
+            else
+            {
+                sha256.AppendData(innerInput);
+                sha256.AppendData(data);
             }
 
-            sha256.AppendData(padBytes);
-            sha256.AppendData(inner);
+            sha256.GetHashAndReset(outerInput[BlockSize..]);
+            sha256.AppendData(outerInput);
             return sha256.GetHashAndReset(destination);
         }
         catch
@@ -65,8 +77,9 @@ internal static class PaddedHmacSha256
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(pad));
-            CryptographicOperations.ZeroMemory(inner);
+            // The pads are the key in disguise (the data and the inner hash are not secret).
+            CryptographicOperations.ZeroMemory(innerInput[..BlockSize]);
+            CryptographicOperations.ZeroMemory(outerInput[..BlockSize]);
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Text;
 using System.Text.Json;
 
 namespace UserKeyedJwt.Internal;
@@ -27,11 +28,15 @@ internal static class TokenPayload
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64, CommentHandling = JsonCommentHandling.Disallow, AllowTrailingCommas = false };
 
     /// <summary>
-    /// Reads the checked members of the base64url <paramref name="encodedPayload"/>. Returns <see langword="false"/> when the
+    /// Reads the checked members of the base64url <paramref name="encodedPayload"/> (UTF-8 JSON). Returns <see langword="false"/> when the
     /// payload is not well-formed JSON, a member has the wrong type or repeats, <c>sub</c> or <c>exp</c> is missing,
     /// <c>sub</c> is empty or too long, or <c>iss</c>/<c>aud</c> do not name <paramref name="issuer"/>/<paramref name="audience"/>.
     /// </summary>
-    public static bool TryRead(ReadOnlySpan<char> encodedPayload, string issuer, string audience, out PayloadClaims claims)
+    public static bool TryRead(ReadOnlySpan<char> encodedPayload, string issuer, string audience, out PayloadClaims claims) =>
+        TryRead(encodedPayload, Encoding.UTF8.GetBytes(issuer), Encoding.UTF8.GetBytes(audience), out claims);
+
+    /// <summary>As <see cref="TryRead(ReadOnlySpan{char}, string, string, out PayloadClaims)"/>, with the issuer and audience as UTF-8.</summary>
+    public static bool TryRead(ReadOnlySpan<char> encodedPayload, ReadOnlySpan<byte> issuer, ReadOnlySpan<byte> audience, out PayloadClaims claims)
     {
         claims = default;
         var maxLength = Base64Url.GetMaxDecodedLength(encodedPayload.Length);
@@ -55,8 +60,12 @@ internal static class TokenPayload
         }
     }
 
-    /// <summary>As <see cref="TryRead"/>, over the payload's JSON bytes.</summary>
-    public static bool TryReadJson(ReadOnlySpan<byte> json, string issuer, string audience, out PayloadClaims claims)
+    /// <summary>As <see cref="TryRead(ReadOnlySpan{char}, string, string, out PayloadClaims)"/>, over the payload's JSON bytes.</summary>
+    public static bool TryReadJson(ReadOnlySpan<byte> json, string issuer, string audience, out PayloadClaims claims) =>
+        TryReadJson(json, Encoding.UTF8.GetBytes(issuer), Encoding.UTF8.GetBytes(audience), out claims);
+
+    /// <summary>As <see cref="TryReadJson(ReadOnlySpan{byte}, string, string, out PayloadClaims)"/>, with the issuer and audience as UTF-8.</summary>
+    public static bool TryReadJson(ReadOnlySpan<byte> json, ReadOnlySpan<byte> issuer, ReadOnlySpan<byte> audience, out PayloadClaims claims)
     {
         claims = default;
         string? subject = null;
