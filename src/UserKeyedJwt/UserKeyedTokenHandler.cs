@@ -256,23 +256,35 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
             return Preparation.Fail(TokenFailureReason.Malformed);
         }
 
-        // Every header we issue is byte for byte the canonical one for its kid and purpose; recognising it is cheaper than
-        // reading JSON. Anything else gets the strict reader, which rejects it or says why.
-        var header = token.AsSpan(0, headerLength);
-        var kid = TokenShape.ReadCanonicalKid(header, purpose);
-        if (kid is null && TokenShape.ReadHeader(header, purpose, out kid) is { } headerFailure)
+        string? kid;
+        Range secretIdRange, fingerprintRange, tagRange;
+        PayloadClaims claims;
+        try
         {
-            return Preparation.Fail(headerFailure);
-        }
+            // Every header we issue is byte for byte the canonical one for its kid and purpose; recognising it is cheaper
+            // than reading JSON. Anything else gets the strict reader, which rejects it or says why.
+            var header = token.AsSpan(0, headerLength);
+            kid = TokenShape.ReadCanonicalKid(header, purpose);
+            if (kid is null && TokenShape.ReadHeader(header, purpose, out kid) is { } headerFailure)
+            {
+                return Preparation.Fail(headerFailure);
+            }
 
-        if (kid is null || !TokenShape.TryParseKid(kid, out var secretIdRange, out var fingerprintRange, out var tagRange))
-        {
-            return Preparation.Fail(TokenFailureReason.Malformed);
-        }
+            if (kid is null || !TokenShape.TryParseKid(kid, out secretIdRange, out fingerprintRange, out tagRange))
+            {
+                return Preparation.Fail(TokenFailureReason.Malformed);
+            }
 
-        // sub, exp, nbf, iss and aud with a minimal reader: forged, expired and foreign tokens never pay for the full parse.
-        var payload = token.AsSpan(headerLength + 1, token.Length - headerLength - 2 - TokenShape.SignatureLength);
-        if (!TokenPayload.TryRead(payload, _issuerUtf8, _audienceUtf8, out var claims))
+            // sub, exp, nbf, iss and aud with a minimal reader: forged, expired and foreign tokens never pay for the full parse.
+            var payload = token.AsSpan(headerLength + 1, token.Length - headerLength - 2 - TokenShape.SignatureLength);
+            if (!TokenPayload.TryRead(payload, _issuerUtf8, _audienceUtf8, out claims))
+            {
+                return Preparation.Fail(TokenFailureReason.Malformed);
+            }
+        }
+#pragma warning disable CA1031 // The readers return false on hostile input; should one ever throw instead, the token is malformed, never a 500.
+        catch (Exception)
+#pragma warning restore CA1031
         {
             return Preparation.Fail(TokenFailureReason.Malformed);
         }
