@@ -40,6 +40,12 @@ public class BreakdownBenchmarks
     [Benchmark]
     public TokenFailureReason? Header() => TokenShape.ReadHeader(_token.AsSpan(0, _headerLength), TokenPurpose.Access);
 
+    [Benchmark(Description = "Canonical header: kid")]
+    public string? CanonicalKid() => TokenShape.ReadCanonicalKid(_token.AsSpan(0, _headerLength), TokenPurpose.Access);
+
+    [Benchmark(Description = "Minimal payload reader")]
+    public bool Payload() => TokenPayload.TryRead(_token.AsSpan(_headerLength + 1, _token.Length - _headerLength - 2 - TokenShape.SignatureLength), BenchmarkHost.Issuer, BenchmarkHost.Audience, out _);
+
     [Benchmark]
     public JsonWebToken Read() => new(_token);
 

@@ -39,6 +39,32 @@ public class HmacBenchmarks
         return _rekeyed.TryComputeHash(_input, _output, out _);
     }
 
+    [Benchmark(Description = "PaddedHmacSha256: reused unkeyed SHA-256, new key each call")]
+    public int PadsOverReusedHash() => UserKeyedJwt.Internal.PaddedHmacSha256.HashData((_flip = !_flip) ? _key : _otherKey, _input, _output);
+
+    [Benchmark(Description = "HMAC from two one-shot SHA256.HashData")]
+    public int PadsOverOneShotHash()
+    {
+        Span<byte> buffer = stackalloc byte[64 + 400];
+        Span<byte> pad = buffer[..64];
+        _key.CopyTo(pad);
+        pad[32..].Clear();
+        for (var i = 0; i < 64; i++)
+        {
+            pad[i] ^= 0x36;
+        }
+
+        _input.CopyTo(buffer[64..]);
+        Span<byte> outer = stackalloc byte[96];
+        SHA256.HashData(buffer, outer[64..]);
+        for (var i = 0; i < 64; i++)
+        {
+            outer[i] = (byte)(pad[i] ^ 0x36 ^ 0x5c);
+        }
+
+        return SHA256.HashData(outer, _output);
+    }
+
     [Benchmark(Description = "Managed HMAC over SHA256.HashData")]
     public int Managed() => ManagedHmac(_key, _input, _output);
 

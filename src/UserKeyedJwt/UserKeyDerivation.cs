@@ -140,8 +140,9 @@ public static class UserKeyDerivation
     internal static void Fingerprint(ReadOnlySpan<byte> userKey, Span<byte> fingerprint)
     {
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        HMACSHA256.HashData(userKey, FingerprintLabel, mac);
+        Internal.PaddedHmacSha256.HashData(userKey, FingerprintLabel, mac);
         mac[..FingerprintSizeInBytes].CopyTo(fingerprint);
+        CryptographicOperations.ZeroMemory(mac);
     }
 
     /// <summary>

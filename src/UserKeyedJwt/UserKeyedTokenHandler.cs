@@ -21,6 +21,8 @@ namespace UserKeyedJwt;
 /// </remarks>
 public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
 {
+    private const long MaxUnixSeconds = 253_402_300_799; // 9999-12-31T23:59:59Z
+
     private static readonly string[] OnlyHs256 = [SecurityAlgorithms.HmacSha256];
     private static readonly string[] AccessTypes = [TokenShape.AccessType];
     private static readonly string[] RefreshTypes = [TokenShape.RefreshType];
@@ -39,6 +41,8 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
     private readonly TokenValidationParameters _accessParameters;
     private readonly TokenValidationParameters _refreshParameters;
     private readonly RevocationCheck? _revocation;
+    private readonly byte[] _issuerUtf8;
+    private readonly byte[] _audienceUtf8;
     private HardenedTemplate? _accessTemplate;
     private HardenedTemplate? _refreshTemplate;
 
@@ -61,6 +65,8 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
         _metrics = metrics;
         _logger = logger;
         MaximumTokenSizeInBytes = _options.MaxTokenLength;
+        _issuerUtf8 = System.Text.Encoding.UTF8.GetBytes(_options.Issuer!);
+        _audienceUtf8 = System.Text.Encoding.UTF8.GetBytes(_options.Audience!);
         SetDefaultTimesOnTokenCreation = false;
         _accessParameters = CreateValidationParameters(TokenPurpose.Access);
         _refreshParameters = CreateValidationParameters(TokenPurpose.Refresh);
@@ -143,7 +149,18 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
         TokenValidationResult result;
         try
         {
-            result = await base.ValidateTokenAsync(prepared.Token!, parameters).ConfigureAwait(false);
+            // The one full parse, only now that the cheap checks, the tag and the key are settled.
+            var checkedToken = prepared.Token!.Value;
+            var jwt = ReadJsonWebToken(checkedToken.Encoded);
+
+            // The key was chosen by our reading of kid and sub; IdentityModel must have read the same, or the claims the
+            // caller sees could belong to another subject than the key. Always true for tokens we issue.
+            if (!string.Equals(jwt.Kid, checkedToken.Kid, StringComparison.Ordinal) || !string.Equals(jwt.Subject, prepared.UserId, StringComparison.Ordinal))
+            {
+                return Reject(purpose, TokenFailureReason.Malformed, prepared.UserId);
+            }
+
+            result = await base.ValidateTokenAsync(jwt, parameters).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // Fail closed: nothing that goes wrong in IdentityModel may authenticate or escape as a 500.
         catch (Exception)
@@ -182,7 +199,7 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
             return cheap;
         }
 
-        var jwt = cheap.Token!;
+        var jwt = cheap.Token!.Value;
         var userId = cheap.UserId!;
         var secret = cheap.Secret!;
         var kid = jwt.Kid;
@@ -205,7 +222,7 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
         // another node after a change whose invalidation has not reached this one. Then the store decides. (The tag verified,
         // so only the holder of a genuine token of this user can ask for that read.)
         if (key is not null && !key.MatchesFingerprint(kid.AsSpan(cheap.Fingerprint)) &&
-            jwt.IssuedAt.Ticks > 0 && _cache.MayPredate(key, new DateTimeOffset(jwt.IssuedAt.Ticks, TimeSpan.Zero), _options.ClockSkew))
+            cheap.IssuedAt is { } issuedAt && _cache.MayPredate(key, issuedAt, _options.ClockSkew))
         {
             key = null;
         }
@@ -244,57 +261,53 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
 
     private Preparation CheckCheaply(string? token, TokenPurpose purpose)
     {
+        // Size first, then the shape: nothing is decoded for a token over the limit or with a stray character.
         if (string.IsNullOrEmpty(token) || token.Length > _options.MaxTokenLength || !TokenShape.TrySplit(token, out var headerLength))
         {
             return Preparation.Fail(TokenFailureReason.Malformed);
         }
 
-        JsonWebToken jwt;
-        string kid;
+        string? kid;
         Range secretIdRange, fingerprintRange, tagRange;
-        string? userId;
-        DateTime expires, notBefore;
+        PayloadClaims claims;
         try
         {
-            jwt = ReadJsonWebToken(token);
-            kid = jwt.Kid ?? string.Empty;
-
-            // Every header we issue is byte for byte the canonical one for its kid and purpose; comparing against it is
-            // cheaper than reading JSON. Anything else gets the strict reader, which rejects it or says why.
+            // Every header we issue is byte for byte the canonical one for its kid and purpose; recognising it is cheaper
+            // than reading JSON. Anything else gets the strict reader, which rejects it or says why.
             var header = token.AsSpan(0, headerLength);
-            if (!TokenShape.IsCanonicalHeader(header, kid, purpose) && TokenShape.ReadHeader(header, purpose) is { } headerFailure)
+            kid = TokenShape.ReadCanonicalKid(header, purpose);
+            if (kid is null && TokenShape.ReadHeader(header, purpose, out kid) is { } headerFailure)
             {
                 return Preparation.Fail(headerFailure);
             }
 
-            if (!TokenShape.TryParseKid(kid, out secretIdRange, out fingerprintRange, out tagRange))
+            if (kid is null || !TokenShape.TryParseKid(kid, out secretIdRange, out fingerprintRange, out tagRange))
             {
                 return Preparation.Fail(TokenFailureReason.Malformed);
             }
 
-            userId = jwt.Subject;
-            expires = jwt.ValidTo;
-            notBefore = jwt.ValidFrom;
-            if (string.IsNullOrEmpty(userId) || userId.Length > 256 || expires == DateTime.MinValue
-                || !string.Equals(jwt.Issuer, _options.Issuer, StringComparison.Ordinal) || !HasAudience(jwt, _options.Audience!))
+            // sub, exp, nbf, iss and aud with a minimal reader: forged, expired and foreign tokens never pay for the full parse.
+            var payload = token.AsSpan(headerLength + 1, token.Length - headerLength - 2 - TokenShape.SignatureLength);
+            if (!TokenPayload.TryRead(payload, _issuerUtf8, _audienceUtf8, out claims))
             {
                 return Preparation.Fail(TokenFailureReason.Malformed);
             }
         }
-#pragma warning disable CA1031 // Whatever the parser throws on hostile input is a malformed token, never a 500.
+#pragma warning disable CA1031 // The readers return false on hostile input; should one ever throw instead, the token is malformed, never a 500.
         catch (Exception)
 #pragma warning restore CA1031
         {
             return Preparation.Fail(TokenFailureReason.Malformed);
         }
 
+        // Compared as now - skew and now + skew, so that an exp near DateTime.MaxValue cannot overflow.
         var now = _time.GetUtcNow().UtcDateTime;
-        if (now > expires.Add(_options.ClockSkew))
+        if (now.Subtract(_options.ClockSkew) > claims.ExpiresUtc)
         {
             return Preparation.Fail(TokenFailureReason.Expired);
         }
 
-        if (notBefore != DateTime.MinValue && notBefore > now.Add(_options.ClockSkew))
+        if (claims.NotBeforeUtc is { } notBefore && notBefore > now.Add(_options.ClockSkew))
         {
             return Preparation.Fail(TokenFailureReason.NotYetValid);
         }
@@ -306,7 +319,9 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
             return Preparation.Fail(TokenFailureReason.Forged);
         }
 
-        return new Preparation(jwt, null, secret, userId, fingerprintRange, tagRange, null);
+        // iat only hints whether the token may be newer than a cached key; out of range, it is as if absent.
+        DateTimeOffset? issuedAt = claims.IssuedAt is > 0 and <= MaxUnixSeconds ? DateTimeOffset.FromUnixTimeSeconds(claims.IssuedAt.Value) : null;
+        return new Preparation(new CheckedToken(token, kid), null, secret, claims.Subject, fingerprintRange, tagRange, null, issuedAt);
     }
 
     private static bool TagVerifies(ServerSecret secret, string userId, ReadOnlySpan<char> fingerprint, ReadOnlySpan<char> tag)
@@ -325,19 +340,6 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
         Span<char> expectedText = stackalloc char[UserSigningKey.TagLength];
         System.Buffers.Text.Base64Url.EncodeToChars(expected, expectedText);
         return CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(expectedText), MemoryMarshal.AsBytes(tag));
-    }
-
-    private static bool HasAudience(JsonWebToken jwt, string audience)
-    {
-        foreach (var candidate in jwt.Audiences)
-        {
-            if (string.Equals(candidate, audience, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private async ValueTask<(UserKeyMaterial? Material, TokenFailureReason? Failure)> LookupAsync(string userId, CancellationToken cancellationToken)
@@ -386,7 +388,7 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
     /// (derive, compare the fingerprint, verify the signature), or response times would tell which users exist. The key is
     /// derived from a per-process random dummy material for the same subject, so it never verifies; the outcome is dropped.
     /// </summary>
-    private async ValueTask SpendAsForKnownUserAsync(JsonWebToken jwt, ServerSecret secret, string userId, TokenPurpose purpose)
+    private async ValueTask SpendAsForKnownUserAsync(CheckedToken jwt, ServerSecret secret, string userId, TokenPurpose purpose)
     {
         try
         {
@@ -402,8 +404,11 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
                 ?? HardenedFor(purpose == TokenPurpose.Refresh ? _refreshParameters : _accessParameters, purpose);
             UserKeyedSigningKeyResolver.Prepare(dummy);
 
-            // The SecurityToken overload: the string one would call back into our override.
-            _ = await base.ValidateTokenAsync(jwt, parameters).ConfigureAwait(false);
+            // The full parse and the SecurityToken overload, as ValidateCoreAsync does for a known user (the string overload
+            // would call back into our override).
+            var token = ReadJsonWebToken(jwt.Encoded);
+            _ = string.Equals(token.Kid, jwt.Kid, StringComparison.Ordinal) && string.Equals(token.Subject, userId, StringComparison.Ordinal);
+            _ = await base.ValidateTokenAsync(token, parameters).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // Only spends time: whatever IdentityModel does with the dummy key, the token is rejected.
         catch (Exception)
@@ -489,7 +494,8 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
     private bool ValidateLifetime(DateTime? notBefore, DateTime? expires, SecurityToken securityToken, TokenValidationParameters validationParameters)
     {
         var now = _time.GetUtcNow().UtcDateTime;
-        return expires is { } exp && now <= exp.Add(_options.ClockSkew) && (notBefore is not { } nbf || nbf <= now.Add(_options.ClockSkew));
+        // now - skew rather than exp + skew: an exp near DateTime.MaxValue must not overflow.
+        return expires is { } exp && now.Subtract(_options.ClockSkew) <= exp && (notBefore is not { } nbf || nbf <= now.Add(_options.ClockSkew));
     }
 
     private static TokenFailureReason Classify(Exception? exception) => exception switch
@@ -529,7 +535,10 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
             && caller.SaveSigninToken == Parameters.SaveSigninToken;
     }
 
-    private readonly record struct Preparation(JsonWebToken? Token, UserSigningKey? Key, ServerSecret? Secret, string? UserId, Range Fingerprint, Range Tag, TokenFailureReason? Failure)
+    /// <summary>A token that passed the cheap checks: its text and the kid our header reader found.</summary>
+    private readonly record struct CheckedToken(string Encoded, string Kid);
+
+    private readonly record struct Preparation(CheckedToken? Token, UserSigningKey? Key, ServerSecret? Secret, string? UserId, Range Fingerprint, Range Tag, TokenFailureReason? Failure, DateTimeOffset? IssuedAt = null)
     {
         public static Preparation Fail(TokenFailureReason reason, string? userId = null) => new(null, null, null, userId, default, default, reason);
     }

@@ -23,6 +23,7 @@ public sealed class UserKeyedTokenIssuer
     };
 
     private readonly JsonWebTokenHandler _writer = new() { SetDefaultTimesOnTokenCreation = false };
+    private readonly IssuingKeyCache _keys = new();
     private readonly UserKeyedJwtOptions _options;
     private readonly ServerSecretRingProvider _ring;
     private readonly TimeProvider _time;
@@ -83,8 +84,11 @@ public sealed class UserKeyedTokenIssuer
             }
         }
 
-        var secret = _ring.Current.Active;
-        var key = UserSigningKey.Derive(secret, user, purpose, forIssuing: true);
+        var ring = _ring.Current;
+        var secret = ring.Active;
+
+        // Derived afresh from the material every time; only the kid and credentials of an unchanged key are reused.
+        var credentials = _keys.Get(ring, secret, user, purpose);
         var tokenId = NewTokenId();
 
         // JWT times have whole-second precision; truncate so that IssuedAt/ExpiresAt match the token exactly.
@@ -105,7 +109,7 @@ public sealed class UserKeyedTokenIssuer
             NotBefore = issuedAt.UtcDateTime,
             Expires = expiresAt.UtcDateTime,
             TokenType = TokenShape.TypeOf(purpose),
-            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
+            SigningCredentials = credentials,
         };
 
         if (session is not null)

@@ -161,6 +161,22 @@ public class UserKeyedTokenHandlerTests
         Assert.Equal(1, f.Source.Calls);
     }
 
+    [Theory]
+    [InlineData(253402300799L)] // 9999-12-31T23:59:59Z
+    [InlineData(253402300800L)] // past DateTime.MaxValue: IdentityModel reads it as DateTime.MaxValue
+    [InlineData(long.MaxValue)]
+    public async Task ValidateAsync_ExpiryAtOrPastTheEndOfTime_IsAResultNotAnException(long exp)
+    {
+        using var f = new CoreFixture();
+        var kid = new JsonWebToken(f.Issuer.Issue(f.AddUser()).Token).Kid;
+        var payload = Tokens.Payload(f, "user-1");
+        payload["exp"] = exp;
+        var token = Tokens.Sign(new Dictionary<string, string> { ["alg"] = "HS256", ["kid"] = kid, ["typ"] = "at+jwt" }, payload, new byte[32]);
+
+        // The kid is genuine and the lifetime is not over, so only the signature can fail; lifetime arithmetic must not throw.
+        Assert.Equal(TokenFailureReason.Tampered, (await f.Handler.ValidateAsync(token, cancellationToken: Ct)).FailureReason);
+    }
+
     [Fact]
     public async Task ValidateAsync_SubjectSwapped_IsForgedWithoutLookup()
     {

@@ -4,15 +4,16 @@ using Microsoft.IdentityModel.Tokens;
 namespace UserKeyedJwt.Internal;
 
 /// <summary>
-/// HS256 through the one-shot <see cref="HMACSHA256.HashData(ReadOnlySpan{byte}, ReadOnlySpan{byte}, Span{byte})"/>:
-/// no pooled <see cref="KeyedHashAlgorithm"/> per key, nothing to dispose, and a constant-time comparison.
+/// HS256 through <see cref="PaddedHmacSha256"/> (or a per-thread keyed HMAC for a key the thread keeps seeing): no pooled
+/// <see cref="KeyedHashAlgorithm"/> per key, nothing to dispose, and a constant-time comparison.
 /// Any algorithm other than HS256 never verifies, so a key of ours can't be coaxed into another MAC.
 /// </summary>
 internal sealed class HmacSha256SignatureProvider : SignatureProvider
 {
     // A reusable HMAC costs about half of a one-shot one (no context set-up per call), but one per cached user would cost
     // hundreds of bytes each. So each thread keeps one, keyed to the last key it saw twice in a row: hot users get the
-    // fast path, and round-robin traffic over many users never re-keys (re-keying costs more than a one-shot).
+    // fast path, and round-robin traffic over many users never re-keys (re-keying costs more than a one-shot). Every other
+    // key is MACed over a reusable unkeyed SHA-256 (PaddedHmacSha256), which skips the one-shot's native context set-up.
     [ThreadStatic]
     private static HMACSHA256? t_hmac;
     [ThreadStatic]
@@ -32,9 +33,15 @@ internal sealed class HmacSha256SignatureProvider : SignatureProvider
         WillCreateSignatures = true;
     }
 
-    public override byte[] Sign(byte[] input) => HMACSHA256.HashData(_key, input);
+    public override byte[] Sign(byte[] input) => Sign(input, 0, input?.Length ?? 0);
 
-    public override byte[] Sign(byte[] input, int offset, int count) => HMACSHA256.HashData(_key, input.AsSpan(offset, count));
+    public override byte[] Sign(byte[] input, int offset, int count)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var signature = new byte[HMACSHA256.HashSizeInBytes];
+        Mac(input.AsSpan(offset, count), signature);
+        return signature;
+    }
 
     public override bool Sign(ReadOnlySpan<byte> data, Span<byte> destination, out int bytesWritten)
     {
@@ -73,7 +80,7 @@ internal sealed class HmacSha256SignatureProvider : SignatureProvider
         }
 
         t_lastSeen = _owner;
-        return HMACSHA256.HashData(_key, input, destination);
+        return PaddedHmacSha256.HashData(_key, input, destination);
     }
 
     private bool VerifyCore(ReadOnlySpan<byte> input, ReadOnlySpan<byte> signature)

@@ -56,8 +56,16 @@ internal static class TokenShape
     }
 
     /// <summary>Reads the header strictly. Returns <see langword="null"/> when it is acceptable for <paramref name="purpose"/>.</summary>
-    public static TokenFailureReason? ReadHeader(ReadOnlySpan<char> encodedHeader, TokenPurpose purpose)
+    public static TokenFailureReason? ReadHeader(ReadOnlySpan<char> encodedHeader, TokenPurpose purpose) => ReadHeader(encodedHeader, purpose, out _);
+
+    /// <summary>
+    /// Reads the header strictly. Returns <see langword="null"/> when it is acceptable for <paramref name="purpose"/>, with its
+    /// <c>kid</c> (unescaped, as IdentityModel reads it) in <paramref name="kid"/>.
+    /// </summary>
+    public static TokenFailureReason? ReadHeader(ReadOnlySpan<char> encodedHeader, TokenPurpose purpose, out string? kid)
     {
+        kid = null;
+        string? readKid = null;
         if (encodedHeader.Length > MaxHeaderLength)
         {
             return TokenFailureReason.Malformed;
@@ -102,12 +110,14 @@ internal static class TokenShape
                 }
                 else if (reader.ValueTextEquals("kid"u8) && !sawKid)
                 {
-                    // Only the shape here: IdentityModel reads the same single member into JsonWebToken.Kid.
+                    // IdentityModel reads the same single member into JsonWebToken.Kid; the handler checks they agree.
                     sawKid = true;
                     if (!reader.Read() || reader.TokenType != JsonTokenType.String || reader.ValueSpan.Length > MaxKidLength * 6)
                     {
                         return TokenFailureReason.Malformed;
                     }
+
+                    readKid = reader.GetString();
                 }
                 else
                 {
@@ -132,12 +142,43 @@ internal static class TokenShape
             return TokenFailureReason.Malformed;
         }
 
+        if (typeFailure is null)
+        {
+            kid = readKid;
+        }
+
         return typeFailure;
     }
 
     /// <summary>
+    /// The kid of a header that is exactly the canonical one for its kid and <paramref name="purpose"/> (see
+    /// <see cref="IsCanonicalHeader"/>), or <see langword="null"/> for any other header, which then needs <see cref="ReadHeader(ReadOnlySpan{char}, TokenPurpose, out string?)"/>.
+    /// </summary>
+    public static string? ReadCanonicalKid(ReadOnlySpan<char> encodedHeader, TokenPurpose purpose)
+    {
+        ReadOnlySpan<byte> prefix = "{\"alg\":\"HS256\",\"kid\":\""u8;
+        var suffix = purpose == TokenPurpose.Refresh ? "\",\"typ\":\"rt+jwt\"}"u8 : "\",\"typ\":\"at+jwt\"}"u8;
+        const int MaxCanonicalLength = 22 + MaxKidLength + 17; // prefix, kid, suffix
+        if (encodedHeader.Length > Base64Url.GetEncodedLength(MaxCanonicalLength))
+        {
+            return null;
+        }
+
+        Span<byte> json = stackalloc byte[MaxCanonicalLength];
+        if (Base64Url.DecodeFromChars(encodedHeader, json, out _, out var written) != OperationStatus.Done
+            || written <= prefix.Length + suffix.Length || !json.StartsWith(prefix) || !json[..written].EndsWith(suffix))
+        {
+            return null;
+        }
+
+        // Latin-1 maps each byte to one char; IsCanonicalHeader then checks the kid's alphabet and the exact encoding.
+        var kid = System.Text.Encoding.Latin1.GetString(json[prefix.Length..(written - suffix.Length)]);
+        return IsCanonicalHeader(encodedHeader, kid, purpose) ? kid : null;
+    }
+
+    /// <summary>
     /// Whether <paramref name="encodedHeader"/> is exactly the base64url of <c>{"alg":"HS256","kid":"…","typ":"…"}</c> for
-    /// this kid and purpose, as the issuer writes it. Such a header passes <see cref="ReadHeader"/> by construction.
+    /// this kid and purpose, as the issuer writes it. Such a header passes <see cref="ReadHeader(ReadOnlySpan{char}, TokenPurpose)"/> by construction.
     /// </summary>
     public static bool IsCanonicalHeader(ReadOnlySpan<char> encodedHeader, string kid, TokenPurpose purpose)
     {

@@ -115,7 +115,7 @@ internal sealed class UserKeyCache : IUserKeyCache
     {
         // Keys added next to an entry share its expiry, so this is the oldest fill time of the entry: the safe side.
         var age = _time.GetElapsedTime(key.CacheExpiresAt - _ttlTicks);
-        return issuedAt + skew >= _time.GetUtcNow() - age;
+        return issuedAt >= _time.GetUtcNow() - age - skew;
     }
 
     public void Add(UserSigningKey key, long epochAtLookup)

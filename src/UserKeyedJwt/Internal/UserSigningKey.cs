@@ -79,18 +79,26 @@ internal sealed class UserSigningKey : SymmetricSecurityKey
     {
         var keyBytes = new byte[UserKeyDerivation.KeySizeInBytes];
         UserKeyDerivation.Expand(secret.Prk, secret.PrkMac, material, purpose, keyBytes);
+        return FromDerived(secret, material.UserId, purpose, keyBytes, forIssuing);
+    }
 
+    /// <summary>
+    /// The key for <paramref name="keyBytes"/>, which <see cref="UserKeyDerivation.Expand(ReadOnlySpan{byte}, System.Security.Cryptography.HMACSHA256?, UserKeyMaterial, TokenPurpose, Span{byte})"/>
+    /// derived for <paramref name="userId"/>: computes its fingerprint and tag. Zeroes <paramref name="keyBytes"/>.
+    /// </summary>
+    public static UserSigningKey FromDerived(ServerSecret secret, string userId, TokenPurpose purpose, byte[] keyBytes, bool forIssuing)
+    {
         Span<byte> fingerprint = stackalloc byte[UserKeyDerivation.FingerprintSizeInBytes];
         UserKeyDerivation.Fingerprint(keyBytes, fingerprint);
         Span<char> fingerprintText = stackalloc char[FingerprintLength];
         Base64Url.EncodeToChars(fingerprint, fingerprintText);
 
         Span<byte> tag = stackalloc byte[UserKeyDerivation.TagSizeInBytes];
-        UserKeyDerivation.Tag(secret.TagKey, secret.TagMac, material.UserId, fingerprintText, secret.Id, tag);
+        UserKeyDerivation.Tag(secret.TagKey, secret.TagMac, userId, fingerprintText, secret.Id, tag);
         Span<char> tagText = stackalloc char[TagLength];
         Base64Url.EncodeToChars(tag, tagText);
 
-        var key = new UserSigningKey(keyBytes, material.UserId, secret, purpose);
+        var key = new UserSigningKey(keyBytes, userId, secret, purpose);
         fingerprint.CopyTo(key._kid);
         tag.CopyTo(((Span<byte>)key._kid)[UserKeyDerivation.FingerprintSizeInBytes..]);
         if (forIssuing)

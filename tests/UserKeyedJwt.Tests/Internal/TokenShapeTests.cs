@@ -22,6 +22,45 @@ public class TokenShapeTests
         Assert.Null(TokenShape.ReadHeader(header, purpose));
     }
 
+    [Theory]
+    [InlineData(TokenPurpose.Access)]
+    [InlineData(TokenPurpose.Refresh)]
+    public void ReadCanonicalKid_IssuedToken_IsIdentityModelsKidForItsPurposeOnly(TokenPurpose purpose)
+    {
+        using var f = new CoreFixture();
+        var token = f.Issuer.Issue(f.AddUser(), purpose: purpose).Token;
+        var header = token[..token.IndexOf('.', StringComparison.Ordinal)];
+        var other = purpose == TokenPurpose.Access ? TokenPurpose.Refresh : TokenPurpose.Access;
+
+        Assert.Equal(new JsonWebToken(token).Kid, TokenShape.ReadCanonicalKid(header, purpose));
+        Assert.Null(TokenShape.ReadCanonicalKid(header, other));
+        Assert.Null(TokenShape.ReadHeader(header, purpose, out var kid));
+        Assert.Equal(new JsonWebToken(token).Kid, kid);
+    }
+
+    [Theory]
+    [InlineData("{\"alg\":\"HS256\",\"kid\":\"s1.AAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA\",\"typ\":\"at+jwt\"} ")] // trailing space
+    [InlineData("{\"alg\":\"HS256\",\"kid\":\"s1.AAAA\\u0041AAAAAA.AAAAAAAAAAAAAAAAAAAAAA\",\"typ\":\"at+jwt\"}")] // escape in kid
+    [InlineData("{\"alg\":\"HS256\",\"kid\":\"s1.AAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA\",\"x\":\"\",\"typ\":\"at+jwt\"}")] // a member inside the kid's span
+    [InlineData("{\"alg\":\"HS256\",\"kid\":\"\",\"typ\":\"at+jwt\"}")] // empty kid
+    [InlineData("{\"alg\":\"HS256\",\"kid\":\"s1.é\",\"typ\":\"at+jwt\"}")] // outside the kid alphabet
+    [InlineData("{\"alg\":\"HS256\",\"kid\":\"s1.AAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA\",\"typ\":\"at+jwt\"")] // unterminated
+    public void ReadCanonicalKid_AnythingButTheCanonicalHeader_IsNull(string json) =>
+        Assert.Null(TokenShape.ReadCanonicalKid(Tokens.Encode(json), TokenPurpose.Access));
+
+    [Fact]
+    public void ReadCanonicalKid_NonCanonicalBase64Bits_IsNull()
+    {
+        var canonical = Tokens.Encode("{\"alg\":\"HS256\",\"kid\":\"s1.AAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA\",\"typ\":\"at+jwt\"}");
+        Assert.Equal("s1.AAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA", TokenShape.ReadCanonicalKid(canonical, TokenPurpose.Access));
+
+        // Flip the unused low bits of the last character: same bytes when decoded, a different header text.
+        var last = canonical[^1];
+        var alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        var tweaked = canonical[..^1] + alphabet[alphabet.IndexOf(last, StringComparison.Ordinal) | 1];
+        Assert.Null(TokenShape.ReadCanonicalKid(tweaked, TokenPurpose.Access));
+    }
+
     [Fact]
     public void IsCanonicalHeader_SameMembersReordered_IsNotCanonicalButStrictlyValid()
     {

@@ -135,6 +135,30 @@ public class UserKeyCacheInvalidationBusTests
         Assert.Equal(2, f.Source.Calls);
     }
 
+    [Theory]
+    [InlineData("253402300799")]
+    [InlineData("99999999999999")]
+    [InlineData("-5")]
+    public async Task StaleCache_EditedIatAtTheEdges_IsAFailureValueNeverAnException(string iat)
+    {
+        // A genuine old token (its kid's tag verifies) with iat edited: the signature fails, whatever the cache decides.
+        using var f = new CoreFixture();
+        var old = f.Issuer.Issue(f.AddUser()).Token;
+        f.Time.Advance(TimeSpan.FromSeconds(40));
+        f.Users.Set(new UserKeyMaterial("user-1", "stamp-2", "hash-1"));
+        f.Cache.Invalidate("user-1");
+        Assert.True((await f.Handler.ValidateAsync(f.Issuer.Issue(new UserKeyMaterial("user-1", "stamp-2", "hash-1")).Token, cancellationToken: Ct)).IsValid);
+
+        var parts = old.Split('.');
+        var payload = System.Text.Json.Nodes.JsonNode.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(parts[1]))!.AsObject();
+        payload["iat"] = long.Parse(iat, System.Globalization.CultureInfo.InvariantCulture);
+        var edited = $"{parts[0]}.{Tokens.Encode(payload.ToJsonString())}.{parts[2]}";
+
+        var result = await f.Handler.ValidateAsync(edited, cancellationToken: Ct);
+        Assert.False(result.IsValid);
+        Assert.Contains(result.FailureReason, new TokenFailureReason?[] { TokenFailureReason.Revoked, TokenFailureReason.Tampered });
+    }
+
     [Fact]
     public async Task StaleCache_ForgedKidOfAnotherFingerprint_NeverReadsTheStore()
     {

@@ -1,0 +1,56 @@
+using System.Security.Cryptography;
+using FsCheck.Xunit;
+using UserKeyedJwt.Internal;
+
+namespace UserKeyedJwt.Tests.Internal;
+
+public class PaddedHmacSha256Tests
+{
+    [Property(MaxTest = 300)]
+    public bool HashData_AnyKeyAndData_EqualsHmacSha256(byte[] key, byte[] data, bool longKey)
+    {
+        key ??= [];
+        data ??= [];
+        if (longKey)
+        {
+            // Past the 64-byte block: the platform path, which hashes the key first.
+            key = [.. key, .. new byte[65]];
+        }
+
+        var actual = new byte[32];
+        Assert.Equal(32, PaddedHmacSha256.HashData(key, data, actual));
+        var again = new byte[32];
+        PaddedHmacSha256.HashData(key, data, again); // the per-thread hash is reusable
+
+        var expected = HMACSHA256.HashData(key, data);
+        return actual.AsSpan().SequenceEqual(expected) && again.AsSpan().SequenceEqual(expected);
+    }
+
+    [Fact]
+    public void HashData_Rfc4231TestCase2_MatchesTheVector()
+    {
+        var mac = new byte[32];
+
+        PaddedHmacSha256.HashData("Jefe"u8, "what do ya want for nothing?"u8, mac);
+
+        Assert.Equal("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843", Convert.ToHexStringLower(mac));
+    }
+
+    [Fact]
+    public async Task HashData_ManyThreadsAndKeys_EachMatchesHmacSha256()
+    {
+        var tasks = Enumerable.Range(0, 8).Select(t => Task.Run(() =>
+        {
+            for (var i = 0; i < 500; i++)
+            {
+                var key = RandomNumberGenerator.GetBytes(32);
+                var data = RandomNumberGenerator.GetBytes(i);
+                var mac = new byte[32];
+                PaddedHmacSha256.HashData(key, data, mac);
+                Assert.Equal(HMACSHA256.HashData(key, data), mac);
+            }
+        }));
+
+        await Task.WhenAll(tasks);
+    }
+}
