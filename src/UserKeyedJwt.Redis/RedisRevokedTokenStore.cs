@@ -134,14 +134,8 @@ public sealed class RedisRevokedTokenStore : IRevokedTokenStore, IAsyncDisposabl
 
     private async Task<ConnectionMultiplexer> ConnectAsync()
     {
-        var configuration = ConfigurationOptions.Parse(_options.Configuration!);
-        configuration.AbortOnConnectFail = false;
         // Fail fast while disconnected: a queued revocation check would hold the request; an error fails closed at once.
-        configuration.BacklogPolicy = BacklogPolicy.FailFast;
-        var timeout = (int)_options.Timeout.TotalMilliseconds;
-        configuration.ConnectTimeout = timeout;
-        configuration.AsyncTimeout = timeout;
-        configuration.SyncTimeout = timeout;
+        var configuration = RedisSettings.Client(_options.Configuration!, _options.Timeout);
         var connection = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
         connection.ConnectionFailed += (_, e) => Log.ConnectionFailed(_logger, e.EndPoint?.ToString() ?? "?", e.FailureType.ToString());
         connection.ConnectionRestored += (_, e) => Log.ConnectionRestored(_logger, e.EndPoint?.ToString() ?? "?");

@@ -179,13 +179,7 @@ public sealed class RedisUserKeyInvalidationBus : IUserKeyInvalidationBus, IAsyn
 
     private async Task RunAsync(CancellationToken stopping)
     {
-        var configuration = ConfigurationOptions.Parse(_options.Configuration!);
-        configuration.AbortOnConnectFail = false;
-        configuration.BacklogPolicy = BacklogPolicy.FailFast;
-        var timeout = (int)_options.Timeout.TotalMilliseconds;
-        configuration.ConnectTimeout = timeout;
-        configuration.AsyncTimeout = timeout;
-        configuration.SyncTimeout = timeout;
+        var configuration = RedisSettings.Client(_options.Configuration!, _options.Timeout);
 
         // With AbortOnConnectFail off this returns even while Redis is down, and keeps reconnecting in the background.
         var connection = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);

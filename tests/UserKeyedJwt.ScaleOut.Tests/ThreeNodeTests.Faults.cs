@@ -168,8 +168,12 @@ public sealed partial class ThreeNodeTests
                 Assert.Equal(HttpStatusCode.OK, await Cluster.MeAsync(node, aliceToken));
             }
 
+            // Normally one read (the cache was cleared on reconnection). Invalidations queued during the outage are
+            // delivered now, and each bumps the cache's epoch, which makes a lookup in flight at that moment not cache its
+            // key (it may be stale), so a second read is allowed; the cache must serve most of the requests all the same.
             var delta = await Cluster.StatsAsync(node) - before;
-            Assert.InRange(delta["userkeyedjwt.store.lookups"], 0, 1);
+            Assert.InRange(delta["userkeyedjwt.store.lookups"], 0, 3);
+            Assert.InRange(delta["userkeyedjwt.key_cache.hits"], StoreCheckRequests - 3, StoreCheckRequests);
             recovered.Add(delta);
         }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using UserKeyedJwt.Redis.Internal;
 
 namespace UserKeyedJwt.Redis;
 
@@ -14,22 +15,7 @@ internal sealed class RedisRevokedTokenStoreOptionsValidator : IValidateOptions<
     {
         ArgumentNullException.ThrowIfNull(options);
         var problems = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.Configuration))
-        {
-            problems.Add($"{Prefix}{nameof(options.Configuration)} is required: the StackExchange.Redis configuration string, such as localhost:6379.");
-        }
-        else
-        {
-            try
-            {
-                _ = StackExchange.Redis.ConfigurationOptions.Parse(options.Configuration);
-            }
-            catch (ArgumentException)
-            {
-                // The message never echoes the string: it may hold a password.
-                problems.Add($"{Prefix}{nameof(options.Configuration)} is not a valid StackExchange.Redis configuration string.");
-            }
-        }
+        RedisSettings.CheckConfiguration(options.Configuration, Prefix + nameof(options.Configuration), problems);
 
         if (string.IsNullOrEmpty(options.KeyPrefix) || options.KeyPrefix.Length > 64)
         {
