@@ -95,7 +95,7 @@ public class UserKeyCacheInvalidationBusTests
     }
 
     [Fact]
-    public async Task Bus_StateIsAGauge()
+    public void Bus_StateIsAGauge()
     {
         var bus = new RecordingBus();
         using var f = new CoreFixture(bus: bus);
@@ -107,7 +107,9 @@ public class UserKeyCacheInvalidationBusTests
         bus.Listener!.OnConnectionChanged(true);
         gauge.RecordObservableInstruments();
         Assert.Equal(1, gauge.LastMeasurement!.Value);
-        await Task.CompletedTask;
+        bus.Listener.OnConnectionChanged(false);
+        gauge.RecordObservableInstruments();
+        Assert.Equal(0, gauge.LastMeasurement!.Value);
     }
 
     [Fact]
