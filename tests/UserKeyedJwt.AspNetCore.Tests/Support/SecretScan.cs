@@ -1,6 +1,5 @@
-using System.Buffers.Text;
 using Microsoft.Data.Sqlite;
-using Microsoft.IdentityModel.Tokens;
+using UserKeyedJwt.Tests.Shared;
 
 namespace UserKeyedJwt.AspNetCore.Tests.Support;
 
@@ -13,55 +12,8 @@ internal static class SecretScan
 {
     private const int MinimumLength = 12;
 
-    public static IEnumerable<string> Secrets(IEnumerable<string> serverSecrets, IEnumerable<string> tokens, IEnumerable<UserKeyMaterial> materials)
-    {
-        var secrets = serverSecrets.ToList();
-        foreach (var token in tokens)
-        {
-            yield return token;
-
-            // A token's signature alone is as good as a leak of the token for an offline attack on it.
-            if (token.Split('.') is [_, _, var signature] && signature.Length >= MinimumLength)
-            {
-                yield return signature;
-            }
-        }
-
-        foreach (var secret in secrets)
-        {
-            yield return secret;
-            foreach (var material in materials)
-            {
-                if (material.PasswordHash is { } hash)
-                {
-                    yield return hash;
-                }
-
-                if (material.SecurityStamp is { } stamp)
-                {
-                    yield return stamp;
-                }
-
-                foreach (var purpose in new[] { TokenPurpose.Access, TokenPurpose.Refresh })
-                {
-                    byte[] key;
-                    try
-                    {
-                        key = UserKeyDerivation.DeriveKey(Convert.FromBase64String(secret), material, purpose);
-                    }
-                    catch (FormatException)
-                    {
-                        continue;
-                    }
-
-                    yield return Convert.ToBase64String(key);
-                    yield return Base64Url.EncodeToString(key);
-                    yield return Convert.ToHexString(key);
-                    yield return Base64Url.EncodeToString(new SymmetricSecurityKey(key).ComputeJwkThumbprint());
-                }
-            }
-        }
-    }
+    public static IEnumerable<string> Secrets(IEnumerable<string> serverSecrets, IEnumerable<string> tokens, IEnumerable<UserKeyMaterial> materials) =>
+        KnownSecrets.Of(serverSecrets, tokens, materials);
 
     /// <summary>Every user's current hash and stamp, read straight from the SQLite file (the app may be stopped).</summary>
     public static List<UserKeyMaterial> StoredMaterials(string databasePath)

@@ -1,5 +1,5 @@
-using System.Buffers.Text;
 using System.Text.RegularExpressions;
+using UserKeyedJwt.Tests.Shared;
 
 namespace UserKeyedJwt.ScaleOut.Tests.Support;
 
@@ -14,45 +14,8 @@ internal static partial class LogScan
 
     public static string Redact(string line) => Jwt().Replace(line, "[token]");
 
-    public static IEnumerable<string> Secrets(string serverSecret, IEnumerable<string> passwords, IEnumerable<string> tokens, IEnumerable<UserKeyMaterial> materials)
-    {
-        yield return serverSecret;
-        foreach (var password in passwords)
-        {
-            yield return password;
-        }
-
-        foreach (var token in tokens)
-        {
-            yield return token;
-            if (token.Split('.') is [_, _, var signature])
-            {
-                yield return signature;
-            }
-        }
-
-        var secret = Convert.FromBase64String(serverSecret);
-        foreach (var material in materials)
-        {
-            if (material.PasswordHash is { } hash)
-            {
-                yield return hash;
-            }
-
-            if (material.SecurityStamp is { } stamp)
-            {
-                yield return stamp;
-            }
-
-            foreach (var purpose in new[] { TokenPurpose.Access, TokenPurpose.Refresh })
-            {
-                var key = UserKeyDerivation.DeriveKey(secret, material, purpose);
-                yield return Convert.ToBase64String(key);
-                yield return Base64Url.EncodeToString(key);
-                yield return Convert.ToHexString(key);
-            }
-        }
-    }
+    public static IEnumerable<string> Secrets(string serverSecret, IEnumerable<string> passwords, IEnumerable<string> tokens, IEnumerable<UserKeyMaterial> materials) =>
+        passwords.Concat(KnownSecrets.Of([serverSecret], tokens, materials));
 
     /// <summary>Where a secret or a token shape appears: node and line number, never the value.</summary>
     public static List<string> FindLeaks(string node, IReadOnlyList<string> lines, IEnumerable<string> secrets)
