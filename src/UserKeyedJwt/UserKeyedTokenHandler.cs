@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -136,64 +135,150 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
 
     private async Task<TokenValidationResult> ValidateCoreAsync(string token, TokenValidationParameters validationParameters, TokenPurpose purpose, CancellationToken cancellationToken)
     {
-        var prepared = await PrepareAsync(token, purpose, cancellationToken).ConfigureAwait(false);
-        if (prepared.Failure is { } reason)
+        var header = ReadKid(token, purpose);
+        if (header.Failure is { } headerFailure)
         {
-            return Reject(purpose, reason, prepared.UserId);
+            return Reject(purpose, headerFailure, null);
         }
 
-        // No per-request clone: the hardened parameters are shared, and the key travels in this method's async flow.
-        var parameters = HardenedFor(validationParameters, purpose);
-        UserKeyedSigningKeyResolver.Prepare(prepared.Key!);
+        JsonWebToken jwt;
+        UserSigningKey key;
+        string userId;
+        var warm = _cache.FindByKid(header.Kid!, purpose);
+        if (warm is not null && ReferenceEquals(_ring.Current.Find(warm.Secret.Id), warm.Secret))
+        {
+            // A token whose exact kid a cached key verified before (D25): the key is settled without the payload reader, the
+            // tag MAC or the user lookup, so IdentityModel's parse comes first and our checks read from it.
+            key = warm;
+            userId = key.UserId;
+            if (ReadChecked(header.Encoded!, header.Kid!) is not { } parsed)
+            {
+                return Reject(purpose, TokenFailureReason.Malformed, userId);
+            }
 
+            jwt = parsed;
+            if (!string.Equals(jwt.Subject, userId, StringComparison.Ordinal))
+            {
+                // The kid's tag belongs to another subject than the payload names.
+                return Reject(purpose, TokenFailureReason.Forged, null);
+            }
+
+            if (CheckLifetime(jwt.ValidTo, jwt.ValidFrom == DateTime.MinValue ? null : jwt.ValidFrom) is { } lifetimeFailure)
+            {
+                return Reject(purpose, lifetimeFailure, userId);
+            }
+
+            _metrics.CacheHit();
+        }
+        else
+        {
+            var prepared = await PrepareAsync(header, purpose, cancellationToken).ConfigureAwait(false);
+            if (prepared.Failure is { } reason)
+            {
+                return Reject(purpose, reason, prepared.UserId);
+            }
+
+            key = prepared.Key!;
+            userId = prepared.UserId!;
+
+            // The one full parse, only now that the cheap checks, the tag and the key are settled. The key was chosen by our
+            // reading of kid and sub; IdentityModel must have read the same, or the claims the caller sees could belong to
+            // another subject than the key. Always true for tokens we issue.
+            if (ReadChecked(header.Encoded!, header.Kid!) is not { } parsed || !string.Equals(parsed.Subject, userId, StringComparison.Ordinal))
+            {
+                return Reject(purpose, TokenFailureReason.Malformed, userId);
+            }
+
+            jwt = parsed;
+        }
+
+        // No per-request clone: the hardened parameters are shared, and the key is handed to the resolver for the duration
+        // of IdentityModel's synchronous validation on this thread (D17, D25).
+        var parameters = HardenedFor(validationParameters, purpose);
         TokenValidationResult result;
         try
         {
-            // The one full parse, only now that the cheap checks, the tag and the key are settled.
-            var checkedToken = prepared.Token!.Value;
-            var jwt = ReadJsonWebToken(checkedToken.Encoded);
-
-            // The key was chosen by our reading of kid and sub; IdentityModel must have read the same, or the claims the
-            // caller sees could belong to another subject than the key. Always true for tokens we issue.
-            if (!string.Equals(jwt.Kid, checkedToken.Kid, StringComparison.Ordinal) || !string.Equals(jwt.Subject, prepared.UserId, StringComparison.Ordinal))
+            Task<TokenValidationResult> validation;
+            UserKeyedSigningKeyResolver.Prepare(key);
+            try
             {
-                return Reject(purpose, TokenFailureReason.Malformed, prepared.UserId);
+                validation = base.ValidateTokenAsync(jwt, parameters);
+            }
+            finally
+            {
+                UserKeyedSigningKeyResolver.Prepare(null);
             }
 
-            result = await base.ValidateTokenAsync(jwt, parameters).ConfigureAwait(false);
+            result = await validation.ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // Fail closed: nothing that goes wrong in IdentityModel may authenticate or escape as a 500.
         catch (Exception)
 #pragma warning restore CA1031
         {
-            return Reject(purpose, TokenFailureReason.Malformed, prepared.UserId);
-        }
-
-        finally
-        {
-            // Nothing started from here on (a revocation-store call, say) carries the key in its execution context.
-            UserKeyedSigningKeyResolver.Prepare(null);
+            return Reject(purpose, TokenFailureReason.Malformed, userId);
         }
 
         if (!result.IsValid)
         {
-            return Reject(purpose, Classify(result.Exception), prepared.UserId);
+            return Reject(purpose, Classify(result.Exception), userId);
+        }
+
+        // The signature verified under this key for this exact kid: later tokens with the kid may take the warm path.
+        if (warm is null)
+        {
+            _cache.RememberKid(key, header.Kid!);
         }
 
         // The denylist runs only now that the signature verified: a forged token never costs a store call.
         if (_revocation is not null && await _revocation.CheckAsync((JsonWebToken)result.SecurityToken, cancellationToken).ConfigureAwait(false) is { } revoked)
         {
-            return Reject(purpose, revoked, prepared.UserId);
+            return Reject(purpose, revoked, userId);
         }
 
         _metrics.Validated(purpose);
-        Log.TokenValidated(_logger, prepared.UserId!, purpose);
+        Log.TokenValidated(_logger, userId, purpose);
         return result;
     }
 
-    private async ValueTask<Preparation> PrepareAsync(string? token, TokenPurpose purpose, CancellationToken cancellationToken)
+    /// <summary>IdentityModel's parse of a token whose header we read: <see langword="null"/> if it throws or reads another kid.</summary>
+    private JsonWebToken? ReadChecked(string token, string kid)
     {
-        var cheap = CheckCheaply(token, purpose);
+        try
+        {
+            var jwt = ReadJsonWebToken(token);
+            return string.Equals(jwt.Kid, kid, StringComparison.Ordinal) ? jwt : null;
+        }
+#pragma warning disable CA1031 // Whatever the parser throws, the token is malformed, never a 500.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return null;
+        }
+    }
+
+    private TokenFailureReason? CheckLifetime(DateTime expires, DateTime? notBefore)
+    {
+        // Compared as now - skew and now + skew, so that an exp near DateTime.MaxValue cannot overflow.
+        var now = _time.GetUtcNow().UtcDateTime;
+        if (now.Subtract(_options.ClockSkew) > expires)
+        {
+            return TokenFailureReason.Expired;
+        }
+
+        return notBefore is { } nbf && nbf > now.Add(_options.ClockSkew) ? TokenFailureReason.NotYetValid : null;
+    }
+
+    private ValueTask<Preparation> PrepareAsync(string? token, TokenPurpose purpose, CancellationToken cancellationToken)
+    {
+        var header = ReadKid(token, purpose);
+        return header.Failure is { } failure
+            ? ValueTask.FromResult(Preparation.Fail(failure))
+            : PrepareAsync(header, purpose, cancellationToken);
+    }
+
+    private async ValueTask<Preparation> PrepareAsync(HeaderRead header, TokenPurpose purpose, CancellationToken cancellationToken)
+    {
+        var cheap = CheckCheaply(header);
         if (cheap.Failure is not null)
         {
             return cheap;
@@ -240,13 +325,14 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
             {
                 if (failure == TokenFailureReason.UnknownUser)
                 {
-                    await SpendAsForKnownUserAsync(jwt, secret, userId, purpose).ConfigureAwait(false);
+                    await SpendAsForKnownUserAsync(jwt, secret, userId, purpose, cheap.Fingerprint, cheap.Tag).ConfigureAwait(false);
                 }
 
                 return Preparation.Fail(failure.Value, userId);
             }
 
-            key = UserSigningKey.Derive(secret, material!, purpose);
+            // The tag verified for the token's fingerprint: when the derived key has that fingerprint, its tag is that tag.
+            key = UserSigningKey.DeriveForVerifiedKid(secret, material!, purpose, kid.AsSpan(cheap.Fingerprint), kid.AsSpan(cheap.Tag));
             _cache.Add(key, epoch);
         }
 
@@ -259,17 +345,15 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
         return new Preparation(jwt, key, secret, userId, default, default, null);
     }
 
-    private Preparation CheckCheaply(string? token, TokenPurpose purpose)
+    /// <summary>Size, shape and header: the kid, or why the token is rejected. Nothing is decoded for a token that fails the first two.</summary>
+    private HeaderRead ReadKid(string? token, TokenPurpose purpose)
     {
-        // Size first, then the shape: nothing is decoded for a token over the limit or with a stray character.
         if (string.IsNullOrEmpty(token) || token.Length > _options.MaxTokenLength || !TokenShape.TrySplit(token, out var headerLength))
         {
-            return Preparation.Fail(TokenFailureReason.Malformed);
+            return new HeaderRead(null, 0, null, TokenFailureReason.Malformed);
         }
 
         string? kid;
-        Range secretIdRange, fingerprintRange, tagRange;
-        PayloadClaims claims;
         try
         {
             // Every header we issue is byte for byte the canonical one for its kid and purpose; recognising it is cheaper
@@ -278,14 +362,30 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
             kid = TokenShape.ReadCanonicalKid(header, purpose);
             if (kid is null && TokenShape.ReadHeader(header, purpose, out kid) is { } headerFailure)
             {
-                return Preparation.Fail(headerFailure);
+                return new HeaderRead(null, 0, null, headerFailure);
             }
+        }
+#pragma warning disable CA1031 // The readers return false on hostile input; should one ever throw instead, the token is malformed, never a 500.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return new HeaderRead(null, 0, null, TokenFailureReason.Malformed);
+        }
 
-            if (kid is null || !TokenShape.TryParseKid(kid, out secretIdRange, out fingerprintRange, out tagRange))
-            {
-                return Preparation.Fail(TokenFailureReason.Malformed);
-            }
+        return kid is null || !TokenShape.TryParseKid(kid, out var secretId, out var fingerprint, out var tag)
+            ? new HeaderRead(null, 0, null, TokenFailureReason.Malformed)
+            : new HeaderRead(token, headerLength, kid, null, secretId, fingerprint, tag);
+    }
 
+    private Preparation CheckCheaply(HeaderRead header)
+    {
+        var token = header.Encoded!;
+        var headerLength = header.HeaderLength;
+        var kid = header.Kid!;
+        var (secretIdRange, fingerprintRange, tagRange) = (header.SecretId, header.Fingerprint, header.Tag);
+        PayloadClaims claims;
+        try
+        {
             // sub, exp, nbf, iss and aud with a minimal reader: forged, expired and foreign tokens never pay for the full parse.
             var payload = token.AsSpan(headerLength + 1, token.Length - headerLength - 2 - TokenShape.SignatureLength);
             if (!TokenPayload.TryRead(payload, _issuerUtf8, _audienceUtf8, out claims))
@@ -300,16 +400,9 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
             return Preparation.Fail(TokenFailureReason.Malformed);
         }
 
-        // Compared as now - skew and now + skew, so that an exp near DateTime.MaxValue cannot overflow.
-        var now = _time.GetUtcNow().UtcDateTime;
-        if (now.Subtract(_options.ClockSkew) > claims.ExpiresUtc)
+        if (CheckLifetime(claims.ExpiresUtc, claims.NotBeforeUtc) is { } lifetimeFailure)
         {
-            return Preparation.Fail(TokenFailureReason.Expired);
-        }
-
-        if (claims.NotBeforeUtc is { } notBefore && notBefore > now.Add(_options.ClockSkew))
-        {
-            return Preparation.Fail(TokenFailureReason.NotYetValid);
+            return Preparation.Fail(lifetimeFailure);
         }
 
         var secret = _ring.Current.Find(kid.AsSpan(secretIdRange));
@@ -339,7 +432,7 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
 
         Span<char> expectedText = stackalloc char[UserSigningKey.TagLength];
         System.Buffers.Text.Base64Url.EncodeToChars(expected, expectedText);
-        return CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(expectedText), MemoryMarshal.AsBytes(tag));
+        return FixedTime.Equal(expectedText, tag);
     }
 
     private async ValueTask<(UserKeyMaterial? Material, TokenFailureReason? Failure)> LookupAsync(string userId, CancellationToken cancellationToken)
@@ -388,36 +481,44 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
     /// (derive, compare the fingerprint, verify the signature), or response times would tell which users exist. The key is
     /// derived from a per-process random dummy material for the same subject, so it never verifies; the outcome is dropped.
     /// </summary>
-    private async ValueTask SpendAsForKnownUserAsync(CheckedToken jwt, ServerSecret secret, string userId, TokenPurpose purpose)
+    private async ValueTask SpendAsForKnownUserAsync(CheckedToken jwt, ServerSecret secret, string userId, TokenPurpose purpose, Range fingerprint, Range tag)
     {
         try
         {
-            var dummy = UserSigningKey.Derive(secret, new UserKeyMaterial(userId, DummyStamp, DummyPasswordHash), purpose);
-            _ = dummy.MatchesFingerprint(jwt.Kid.AsSpan(secret.Id.Length + 1, UserSigningKey.FingerprintLength));
+            // Derived, fingerprinted and compared as a known user's key is (DeriveForVerifiedKid), then made to claim the
+            // token's kid, so that the resolver hands it over and IdentityModel runs the same HMAC, which fails. The dummy is
+            // never cached or shared, and the outcome is dropped: this can't authenticate anything.
+            var dummy = UserSigningKey.DummyForKid(secret, new UserKeyMaterial(userId, DummyStamp, DummyPasswordHash), purpose, jwt.Kid, fingerprint, tag);
+            _ = dummy.MatchesFingerprint(jwt.Kid.AsSpan(fingerprint));
 
-            // Then the very path a known user's token takes: the dummy claims the token's kid, so the resolver hands it over
-            // from the shared parameters and IdentityModel runs the same HMAC, which fails. The dummy is never cached or
-            // shared, and the outcome is dropped: this can't authenticate anything.
-            dummy.AdoptKid(jwt.Kid);
             // The parameters the last real validation of this purpose used, so the shared template is not rebuilt.
             var parameters = Volatile.Read(ref purpose == TokenPurpose.Refresh ? ref _refreshTemplate : ref _accessTemplate)?.Parameters
                 ?? HardenedFor(purpose == TokenPurpose.Refresh ? _refreshParameters : _accessParameters, purpose);
-            UserKeyedSigningKeyResolver.Prepare(dummy);
 
             // The full parse and the SecurityToken overload, as ValidateCoreAsync does for a known user (the string overload
             // would call back into our override).
-            var token = ReadJsonWebToken(jwt.Encoded);
-            _ = string.Equals(token.Kid, jwt.Kid, StringComparison.Ordinal) && string.Equals(token.Subject, userId, StringComparison.Ordinal);
-            _ = await base.ValidateTokenAsync(token, parameters).ConfigureAwait(false);
+            if (ReadChecked(jwt.Encoded, jwt.Kid) is not { } token || !string.Equals(token.Subject, userId, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            Task<TokenValidationResult> validation;
+            UserKeyedSigningKeyResolver.Prepare(dummy);
+            try
+            {
+                validation = base.ValidateTokenAsync(token, parameters);
+            }
+            finally
+            {
+                UserKeyedSigningKeyResolver.Prepare(null);
+            }
+
+            _ = await validation.ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // Only spends time: whatever IdentityModel does with the dummy key, the token is rejected.
         catch (Exception)
 #pragma warning restore CA1031
         {
-        }
-        finally
-        {
-            UserKeyedSigningKeyResolver.Prepare(null);
         }
     }
 
@@ -534,6 +635,9 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
             && caller.RoleClaimTypeRetriever == Parameters.RoleClaimTypeRetriever
             && caller.SaveSigninToken == Parameters.SaveSigninToken;
     }
+
+    /// <summary>A token whose size, shape and header passed: its text, its header's length and its kid; or why it failed.</summary>
+    private readonly record struct HeaderRead(string? Encoded, int HeaderLength, string? Kid, TokenFailureReason? Failure, Range SecretId = default, Range Fingerprint = default, Range Tag = default);
 
     /// <summary>A token that passed the cheap checks: its text and the kid our header reader found.</summary>
     private readonly record struct CheckedToken(string Encoded, string Kid);

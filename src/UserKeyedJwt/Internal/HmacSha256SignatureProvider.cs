@@ -29,7 +29,7 @@ internal sealed class HmacSha256SignatureProvider : SignatureProvider
         : base(key, SecurityAlgorithms.HmacSha256)
     {
         _owner = key;
-        _key = key.Key;
+        _key = key.KeyBytes; // the key's own array, never written to; not a copy (SymmetricSecurityKey.Key copies)
         WillCreateSignatures = true;
     }
 
@@ -92,6 +92,6 @@ internal sealed class HmacSha256SignatureProvider : SignatureProvider
 
         Span<byte> expected = stackalloc byte[HMACSHA256.HashSizeInBytes];
         Mac(input, expected);
-        return CryptographicOperations.FixedTimeEquals(expected, signature);
+        return FixedTime.Equal(expected, signature);
     }
 }

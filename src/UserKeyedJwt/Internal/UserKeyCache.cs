@@ -1,4 +1,7 @@
+using System.Buffers.Binary;
 using System.Collections.Concurrent;
+using System.Numerics;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -22,6 +25,7 @@ namespace UserKeyedJwt.Internal;
 internal sealed class UserKeyCache : IUserKeyCache
 {
     private const int MaxKeysPerUser = 4;
+    private const int MaxKidIndexSlots = 1 << 21;
 
     // A value is one UserSigningKey (the common case: one secret, one purpose) or a UserSigningKey[]; every key in a value
     // shares the value's expiry, kept in the keys themselves. No wrapper objects: they would cost 64 bytes per user.
@@ -33,6 +37,11 @@ internal sealed class UserKeyCache : IUserKeyCache
     private readonly long _ttlTicks;
     private readonly UserKeyedJwtMetrics? _metrics;
     private readonly IUserKeyInvalidationBus? _bus;
+
+    // The kid index (D25): which cached key last verified a signature for a given kid, in two-way sets picked by the kid's
+    // tag. Only a hint: a slot is used only when its key has the token's whole kid and is still the key the cache holds for
+    // its user, secret and purpose, so stale slots need no invalidation and a collision just takes the full path.
+    private readonly UserSigningKey?[]? _kidIndex;
     private long _epoch;
     private int _count;
     private volatile bool _bypassed;
@@ -50,6 +59,12 @@ internal sealed class UserKeyCache : IUserKeyCache
         var value = options.Value;
         _capacity = value.KeyCacheSize;
         _ttlTicks = checked((long)(value.KeyCacheTtl.TotalSeconds * time.TimestampFrequency));
+        if (Enabled)
+        {
+            // One slot per cached user's worth of capacity, rounded up to a power of two: 8 bytes each.
+            _kidIndex = new UserSigningKey?[(int)BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(_capacity, 2, MaxKidIndexSlots))];
+        }
+
         if (bus is not null)
         {
             // Not trusted until the bus says that other nodes' messages reach it.
@@ -104,6 +119,66 @@ internal sealed class UserKeyCache : IUserKeyCache
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The cached key that verified a signature for exactly this <paramref name="kid"/> and <paramref name="purpose"/>, if
+    /// the kid index still names it and the cache still holds it (not invalidated, evicted, expired or bypassed).
+    /// </summary>
+    public UserSigningKey? FindByKid(string kid, TokenPurpose purpose)
+    {
+        var index = _kidIndex;
+        if (index is null || _bypassed || kid.Length <= UserSigningKey.TagLength)
+        {
+            return null;
+        }
+
+        var set = KidSet(index, kid);
+        var candidate = Volatile.Read(ref index[set]);
+        if (candidate is null || candidate.Purpose != purpose || !candidate.MatchesKid(kid))
+        {
+            candidate = Volatile.Read(ref index[set + 1]);
+            if (candidate is null || candidate.Purpose != purpose || !candidate.MatchesKid(kid))
+            {
+                return null;
+            }
+        }
+
+        return ReferenceEquals(Find(candidate.UserId, candidate.Secret, purpose), candidate) ? candidate : null;
+    }
+
+    /// <summary>Records that <paramref name="key"/> verified a signature for <paramref name="kid"/> (a kid of that key).</summary>
+    public void RememberKid(UserSigningKey key, string kid)
+    {
+        var index = _kidIndex;
+        if (index is null || _bypassed || kid.Length <= UserSigningKey.TagLength)
+        {
+            return;
+        }
+
+        // A way that is free, holds this user's older key, or holds a key the cache no longer has; else the way the tag picks.
+        // Only slow-path successes get here, so the liveness lookups are rare. The tag is a MAC: nobody can aim kids at a set.
+        var set = KidSet(index, kid);
+        var way = 0;
+        for (; way < 2; way++)
+        {
+            var resident = Volatile.Read(ref index[set + way]);
+            if (resident is null || (resident.Purpose == key.Purpose && ReferenceEquals(resident.Secret, key.Secret) && string.Equals(resident.UserId, key.UserId, StringComparison.Ordinal))
+                || !ReferenceEquals(Find(resident.UserId, resident.Secret, resident.Purpose), resident))
+            {
+                break;
+            }
+        }
+
+        Volatile.Write(ref index[set + (way < 2 ? way : kid[^2] & 1)], key);
+    }
+
+    private static int KidSet(UserSigningKey?[] index, string kid)
+    {
+        // The tag (the kid's last 22 characters) is base64url of a MAC, so its first 8 characters are evenly spread.
+        var tag = MemoryMarshal.AsBytes(kid.AsSpan(kid.Length - UserSigningKey.TagLength, 8));
+        var mixed = unchecked((BinaryPrimitives.ReadUInt64LittleEndian(tag) ^ BinaryPrimitives.ReadUInt64LittleEndian(tag[8..])) * 0x9E3779B97F4A7C15);
+        return (int)((uint)(mixed >> 32) & (uint)(index.Length - 2));
     }
 
     /// <summary>
@@ -181,6 +256,11 @@ internal sealed class UserKeyCache : IUserKeyCache
         {
             _entries.Clear();
             Volatile.Write(ref _count, 0);
+            if (_kidIndex is not null)
+            {
+                // Not needed for correctness (a slot is only a hint), but it lets the dropped keys go.
+                Array.Clear(_kidIndex);
+            }
         }
     }
 

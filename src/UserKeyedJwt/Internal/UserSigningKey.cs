@@ -1,7 +1,6 @@
 using System.Buffers.Text;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.Tokens;
 
@@ -40,6 +39,14 @@ internal sealed class UserSigningKey : SymmetricSecurityKey
 
     public TokenPurpose Purpose { get; }
 
+    /// <summary>
+    /// The key's bytes, as the base class holds them. <see cref="SymmetricSecurityKey.Key"/> returns a fresh copy on every
+    /// read, which cost an allocation per signature check and left an unzeroed copy of a derived key on the heap each time
+    /// (D25). A test pins this accessor to <see cref="SymmetricSecurityKey.Key"/>, so an IdentityModel that renames the field
+    /// fails the build's tests; at run time it would throw, and the token would fail, not pass.
+    /// </summary>
+    internal byte[] KeyBytes => BaseKeyBytes(this);
+
     /// <summary>When the cache stops trusting this key, in <see cref="TimeProvider"/> timestamp ticks. Set before the key is shared.</summary>
     public long CacheExpiresAt { get; set; }
 
@@ -48,7 +55,7 @@ internal sealed class UserSigningKey : SymmetricSecurityKey
     {
         Span<char> expected = stackalloc char[MaxKidLength];
         var length = WriteKid(expected);
-        return kid.Length == length && CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(kid), MemoryMarshal.AsBytes(expected[..length]));
+        return kid.Length == length && FixedTime.Equal(kid, expected[..length]);
     }
 
     /// <summary>Whether <paramref name="fingerprint"/> (11 characters of a kid) is this key's fingerprint, in constant time.</summary>
@@ -56,7 +63,7 @@ internal sealed class UserSigningKey : SymmetricSecurityKey
     {
         Span<char> expected = stackalloc char[FingerprintLength];
         Base64Url.EncodeToChars(((ReadOnlySpan<byte>)_kid)[..UserKeyDerivation.FingerprintSizeInBytes], expected);
-        return fingerprint.Length == FingerprintLength && CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(fingerprint), MemoryMarshal.AsBytes(expected));
+        return fingerprint.Length == FingerprintLength && FixedTime.Equal(fingerprint, expected);
     }
 
     /// <summary>
@@ -83,10 +90,40 @@ internal sealed class UserSigningKey : SymmetricSecurityKey
     }
 
     /// <summary>
+    /// Derives the key that should verify a token whose kid carries <paramref name="verifiedFingerprint"/> and
+    /// <paramref name="verifiedTag"/>, where the caller has already checked that tag for this user, fingerprint and secret.
+    /// When the derived fingerprint is that one, the derived key's tag is that tag, so it is decoded rather than MACed again
+    /// (one HMAC saved per cache miss); otherwise the tag is computed.
+    /// </summary>
+    public static UserSigningKey DeriveForVerifiedKid(ServerSecret secret, UserKeyMaterial material, TokenPurpose purpose, ReadOnlySpan<char> verifiedFingerprint, ReadOnlySpan<char> verifiedTag)
+    {
+        var keyBytes = new byte[UserKeyDerivation.KeySizeInBytes];
+        UserKeyDerivation.Expand(secret.Prk, secret.PrkMac, material, purpose, keyBytes);
+        return FromDerived(secret, material.UserId, purpose, keyBytes, forIssuing: false, verifiedFingerprint, verifiedTag);
+    }
+
+    /// <summary>
+    /// A key that can never verify anything, made exactly as <see cref="DeriveForVerifiedKid"/> makes a key whose
+    /// fingerprint matches (derivation, fingerprint, comparison, tag taken from the kid), then claiming the whole
+    /// <paramref name="kid"/>: the timing-equalising stand-in for a subject the store does not know.
+    /// </summary>
+    public static UserSigningKey DummyForKid(ServerSecret secret, UserKeyMaterial dummyMaterial, TokenPurpose purpose, string kid, Range fingerprint, Range tag)
+    {
+        var keyBytes = new byte[UserKeyDerivation.KeySizeInBytes];
+        UserKeyDerivation.Expand(secret.Prk, secret.PrkMac, dummyMaterial, purpose, keyBytes);
+        var key = FromDerived(secret, dummyMaterial.UserId, purpose, keyBytes, forIssuing: false, kid.AsSpan(fingerprint), kid.AsSpan(tag), alwaysTakeTag: true);
+        key.AdoptKid(kid);
+        return key;
+    }
+
+    /// <summary>
     /// The key for <paramref name="keyBytes"/>, which <see cref="UserKeyDerivation.Expand(ReadOnlySpan{byte}, System.Security.Cryptography.HMACSHA256?, UserKeyMaterial, TokenPurpose, Span{byte})"/>
     /// derived for <paramref name="userId"/>: computes its fingerprint and tag. Zeroes <paramref name="keyBytes"/>.
     /// </summary>
-    public static UserSigningKey FromDerived(ServerSecret secret, string userId, TokenPurpose purpose, byte[] keyBytes, bool forIssuing)
+    public static UserSigningKey FromDerived(ServerSecret secret, string userId, TokenPurpose purpose, byte[] keyBytes, bool forIssuing) =>
+        FromDerived(secret, userId, purpose, keyBytes, forIssuing, default, default);
+
+    private static UserSigningKey FromDerived(ServerSecret secret, string userId, TokenPurpose purpose, byte[] keyBytes, bool forIssuing, ReadOnlySpan<char> verifiedFingerprint, ReadOnlySpan<char> verifiedTag, bool alwaysTakeTag = false)
     {
         Span<byte> fingerprint = stackalloc byte[UserKeyDerivation.FingerprintSizeInBytes];
         UserKeyDerivation.Fingerprint(keyBytes, fingerprint);
@@ -94,7 +131,11 @@ internal sealed class UserSigningKey : SymmetricSecurityKey
         Base64Url.EncodeToChars(fingerprint, fingerprintText);
 
         Span<byte> tag = stackalloc byte[UserKeyDerivation.TagSizeInBytes];
-        UserKeyDerivation.Tag(secret.TagKey, secret.TagMac, userId, fingerprintText, secret.Id, tag);
+        var takeTag = verifiedTag.Length == TagLength && (FixedTime.Equal(fingerprintText, verifiedFingerprint) | alwaysTakeTag);
+        if (!takeTag || Base64Url.DecodeFromChars(verifiedTag, tag) != UserKeyDerivation.TagSizeInBytes)
+        {
+            UserKeyDerivation.Tag(secret.TagKey, secret.TagMac, userId, fingerprintText, secret.Id, tag);
+        }
         Span<char> tagText = stackalloc char[TagLength];
         Base64Url.EncodeToChars(tag, tagText);
 
@@ -122,6 +163,9 @@ internal sealed class UserSigningKey : SymmetricSecurityKey
         destination[at++] = '.';
         return at + Base64Url.EncodeToChars(bytes[UserKeyDerivation.FingerprintSizeInBytes..], destination[at..]);
     }
+
+    [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_key")]
+    private static extern ref byte[] BaseKeyBytes(SymmetricSecurityKey key);
 
     [InlineArray(UserKeyDerivation.FingerprintSizeInBytes + UserKeyDerivation.TagSizeInBytes)]
     private struct KidBytes
