@@ -86,7 +86,7 @@ public static class UserKeyDerivation
 
         // One spare byte: HKDF-Expand of 32 bytes is the single block T(1) = HMAC(PRK, info || 0x01).
         byte[]? rented = null;
-        var buffer = length < StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(length + 1));
+        var buffer = length < StackLimit ? stackalloc byte[length + 1] : (rented = ArrayPool<byte>.Shared.Rent(length + 1));
         buffer = buffer[..(length + 1)];
         var info = buffer[..length];
         try
@@ -153,7 +153,7 @@ public static class UserKeyDerivation
     {
         var length = checked(EncodedLength(subject) + 8 + StrictUtf8.GetByteCount(fingerprint) + StrictUtf8.GetByteCount(secretId));
         byte[]? rented = null;
-        var input = length <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        var input = length <= StackLimit ? stackalloc byte[length] : (rented = ArrayPool<byte>.Shared.Rent(length));
         input = input[..length];
         try
         {

@@ -10,11 +10,30 @@ public sealed class UserKeyedTokenValidationException : SecurityTokenValidationE
 {
     /// <summary>Creates the exception for <paramref name="reason"/>.</summary>
     public UserKeyedTokenValidationException(TokenFailureReason reason)
-        : base($"The token was rejected: {reason}.")
+        : base(MessageFor(reason))
     {
         Reason = reason;
     }
 
     /// <summary>Why the token was rejected.</summary>
     public TokenFailureReason Reason { get; }
+
+    // Rejections are the cheap path (a forged token costs about half a static-key validation), so the message is built
+    // once per reason rather than formatted per token.
+    private static readonly string?[] Messages = BuildMessages();
+
+    private static string?[] BuildMessages()
+    {
+        var reasons = Enum.GetValues<TokenFailureReason>();
+        var messages = new string?[(int)reasons.Max() + 1];
+        foreach (var reason in reasons)
+        {
+            messages[(int)reason] = $"The token was rejected: {reason}.";
+        }
+
+        return messages;
+    }
+
+    private static string MessageFor(TokenFailureReason reason) =>
+        (uint)reason < (uint)Messages.Length && Messages[(int)reason] is { } message ? message : $"The token was rejected: {reason}.";
 }

@@ -42,7 +42,7 @@ internal static class TokenPayload
         claims = default;
         var maxLength = Base64Url.GetMaxDecodedLength(encodedPayload.Length);
         byte[]? rented = null;
-        var buffer = maxLength <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(maxLength));
+        var buffer = maxLength <= StackLimit ? stackalloc byte[maxLength] : (rented = ArrayPool<byte>.Shared.Rent(maxLength));
         try
         {
             if (Base64Url.DecodeFromChars(encodedPayload, buffer, out var consumed, out var written) != OperationStatus.Done || consumed != encodedPayload.Length)
