@@ -144,6 +144,7 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
         JsonWebToken jwt;
         UserSigningKey key;
         string userId;
+        Preparation? pending = null;
         var warm = _cache.FindByKid(header.Kid!, purpose);
         if (warm is not null && ReferenceEquals(_ring.Current.Find(warm.Secret.Id), warm.Secret))
         {
@@ -172,7 +173,7 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
         }
         else
         {
-            var prepared = await PrepareAsync(header, purpose, cancellationToken).ConfigureAwait(false);
+            var prepared = await PrepareAsync(header, purpose, deferKid: true, cancellationToken).ConfigureAwait(false);
             if (prepared.Failure is { } reason)
             {
                 return Reject(purpose, reason, prepared.UserId);
@@ -180,6 +181,7 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
 
             key = prepared.Key!;
             userId = prepared.UserId!;
+            pending = prepared.KidPending ? prepared : null;
 
             // The one full parse, only now that the cheap checks, the tag and the key are settled. The key was chosen by our
             // reading of kid and sub; IdentityModel must have read the same, or the claims the caller sees could belong to
@@ -216,6 +218,27 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
 #pragma warning restore CA1031
         {
             return Reject(purpose, TokenFailureReason.Malformed, userId);
+        }
+
+        if (pending is { } miss)
+        {
+            // A key fresh from the store claimed the token's kid (D26). A verified signature proves the kid is the key's own;
+            // otherwise the key's own kid is computed, and a fingerprint other than the token's means the user's key inputs
+            // changed. Either way the key is cached with its true kid, so a revoked token's replays cost no store read.
+            if (result.IsValid)
+            {
+                key.ConfirmAdoptedKid();
+            }
+            else
+            {
+                key.ComputeOwnKid();
+            }
+
+            _cache.Add(key, miss.Epoch);
+            if (!result.IsValid && !key.MatchesFingerprint(header.Kid.AsSpan(header.Fingerprint)))
+            {
+                return Reject(purpose, TokenFailureReason.Revoked, userId);
+            }
         }
 
         if (!result.IsValid)
@@ -273,10 +296,17 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
         var header = ReadKid(token, purpose);
         return header.Failure is { } failure
             ? ValueTask.FromResult(Preparation.Fail(failure))
-            : PrepareAsync(header, purpose, cancellationToken);
+            : PrepareAsync(header, purpose, deferKid: false, cancellationToken);
     }
 
-    private async ValueTask<Preparation> PrepareAsync(HeaderRead header, TokenPurpose purpose, CancellationToken cancellationToken)
+    /// <param name="header">The token's header, read.</param>
+    /// <param name="purpose">Access or refresh.</param>
+    /// <param name="deferKid">
+    /// The caller verifies the signature itself and then settles a fresh key's kid (D26); otherwise (prefetch, where another
+    /// handler verifies later) a fresh key's kid is computed and checked here.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
+    private async ValueTask<Preparation> PrepareAsync(HeaderRead header, TokenPurpose purpose, bool deferKid, CancellationToken cancellationToken)
     {
         var cheap = CheckCheaply(header);
         if (cheap.Failure is not null)
@@ -325,10 +355,17 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
             {
                 if (failure == TokenFailureReason.UnknownUser)
                 {
-                    await SpendAsForKnownUserAsync(jwt, secret, userId, purpose, cheap.Fingerprint, cheap.Tag).ConfigureAwait(false);
+                    await SpendAsForKnownUserAsync(jwt, secret, userId, purpose, cheap.Fingerprint, deferKid).ConfigureAwait(false);
                 }
 
                 return Preparation.Fail(failure.Value, userId);
+            }
+
+            if (deferKid)
+            {
+                // No fingerprint or tag yet: the signature check settles the kid, and the key is cached after it (D26).
+                key = UserSigningKey.ClaimingKid(secret, material!, purpose, kid);
+                return new Preparation(jwt, key, secret, userId, cheap.Fingerprint, cheap.Tag, null, Epoch: epoch, KidPending: true);
             }
 
             // The tag verified for the token's fingerprint: when the derived key has that fingerprint, its tag is that tag.
@@ -442,8 +479,12 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
         UserKeyMaterial? material;
         try
         {
-            // WaitAsync: a source that ignores its token still can't hold the request past the timeout.
-            material = await _source.FindAsync(userId, timeout.Token).AsTask().WaitAsync(timeout.Token).ConfigureAwait(false);
+            // WaitAsync: a source that ignores its token still can't hold the request past the timeout. A lookup that has
+            // completed already (an in-memory source, a source's own cache) needs no wait.
+            var lookup = _source.FindAsync(userId, timeout.Token);
+            material = lookup.IsCompleted
+                ? await lookup.ConfigureAwait(false)
+                : await lookup.AsTask().WaitAsync(timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -481,15 +522,16 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
     /// (derive, compare the fingerprint, verify the signature), or response times would tell which users exist. The key is
     /// derived from a per-process random dummy material for the same subject, so it never verifies; the outcome is dropped.
     /// </summary>
-    private async ValueTask SpendAsForKnownUserAsync(CheckedToken jwt, ServerSecret secret, string userId, TokenPurpose purpose, Range fingerprint, Range tag)
+    private async ValueTask SpendAsForKnownUserAsync(CheckedToken jwt, ServerSecret secret, string userId, TokenPurpose purpose, Range fingerprint, bool deferKid)
     {
+        UserSigningKey? dummy = null;
         try
         {
-            // Derived, fingerprinted and compared as a known user's key is (DeriveForVerifiedKid), then made to claim the
-            // token's kid, so that the resolver hands it over and IdentityModel runs the same HMAC, which fails. The dummy is
-            // never cached or shared, and the outcome is dropped: this can't authenticate anything.
-            var dummy = UserSigningKey.DummyForKid(secret, new UserKeyMaterial(userId, DummyStamp, DummyPasswordHash), purpose, jwt.Kid, fingerprint, tag);
-            _ = dummy.MatchesFingerprint(jwt.Kid.AsSpan(fingerprint));
+            // Derived and made to claim the token's kid as a known user's fresh key is (ClaimingKid), so that the resolver
+            // hands it over and IdentityModel runs the same HMAC, which fails; then its own kid is computed and compared, as
+            // after a known user's failed signature (D26). The dummy is never cached or shared, and the outcome is dropped:
+            // this can't authenticate anything.
+            dummy = UserSigningKey.ClaimingKid(secret, new UserKeyMaterial(userId, DummyStamp, DummyPasswordHash), purpose, jwt.Kid);
 
             // The parameters the last real validation of this purpose used, so the shared template is not rebuilt.
             var parameters = Volatile.Read(ref purpose == TokenPurpose.Refresh ? ref _refreshTemplate : ref _accessTemplate)?.Parameters
@@ -519,6 +561,14 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
         catch (Exception)
 #pragma warning restore CA1031
         {
+        }
+
+        if (dummy is not null)
+        {
+            // With deferKid the known user's failed signature computes fingerprint and tag; for prefetch, DeriveForVerifiedKid
+            // computes the fingerprint and takes the tag from the kid.
+            dummy.ComputeOwnKid(withTag: deferKid);
+            _ = dummy.MatchesFingerprint(jwt.Kid.AsSpan(fingerprint));
         }
     }
 
@@ -642,7 +692,7 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
     /// <summary>A token that passed the cheap checks: its text and the kid our header reader found.</summary>
     private readonly record struct CheckedToken(string Encoded, string Kid);
 
-    private readonly record struct Preparation(CheckedToken? Token, UserSigningKey? Key, ServerSecret? Secret, string? UserId, Range Fingerprint, Range Tag, TokenFailureReason? Failure, DateTimeOffset? IssuedAt = null)
+    private readonly record struct Preparation(CheckedToken? Token, UserSigningKey? Key, ServerSecret? Secret, string? UserId, Range Fingerprint, Range Tag, TokenFailureReason? Failure, DateTimeOffset? IssuedAt = null, long Epoch = 0, bool KidPending = false)
     {
         public static Preparation Fail(TokenFailureReason reason, string? userId = null) => new(null, null, null, userId, default, default, reason);
     }

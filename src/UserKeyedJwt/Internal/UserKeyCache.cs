@@ -151,7 +151,7 @@ internal sealed class UserKeyCache : IUserKeyCache
     public void RememberKid(UserSigningKey key, string kid)
     {
         var index = _kidIndex;
-        if (index is null || _bypassed || kid.Length <= UserSigningKey.TagLength)
+        if (index is null || _bypassed || kid.Length <= UserSigningKey.TagLength || !key.KidConfirmed)
         {
             return;
         }
@@ -195,7 +195,7 @@ internal sealed class UserKeyCache : IUserKeyCache
 
     public void Add(UserSigningKey key, long epochAtLookup)
     {
-        if (!Enabled || _bypassed || Epoch != epochAtLookup)
+        if (!Enabled || _bypassed || Epoch != epochAtLookup || !key.KidConfirmed)
         {
             return;
         }

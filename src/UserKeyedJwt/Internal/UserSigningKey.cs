@@ -47,6 +47,12 @@ internal sealed class UserSigningKey : SymmetricSecurityKey
     /// </summary>
     internal byte[] KeyBytes => BaseKeyBytes(this);
 
+    /// <summary>
+    /// Whether this key's kid is known to be its own: computed from the key, or taken from a token whose signature this key
+    /// then verified. A key that only claims a token's kid (<see cref="ClaimingKid"/>) is never cached or indexed.
+    /// </summary>
+    public bool KidConfirmed { get; private set; }
+
     /// <summary>When the cache stops trusting this key, in <see cref="TimeProvider"/> timestamp ticks. Set before the key is shared.</summary>
     public long CacheExpiresAt { get; set; }
 
@@ -103,17 +109,45 @@ internal sealed class UserSigningKey : SymmetricSecurityKey
     }
 
     /// <summary>
-    /// A key that can never verify anything, made exactly as <see cref="DeriveForVerifiedKid"/> makes a key whose
-    /// fingerprint matches (derivation, fingerprint, comparison, tag taken from the kid), then claiming the whole
-    /// <paramref name="kid"/>: the timing-equalising stand-in for a subject the store does not know.
+    /// Derives the key from <paramref name="material"/> and lets it claim the token's <paramref name="kid"/> (whose tag the
+    /// caller verified) without computing its own fingerprint and tag (D26). If the token's signature then verifies under
+    /// this key, the kid is this key's own: the header is signed, and only the issuer signs with this key, always writing its
+    /// true kid; call <see cref="ConfirmAdoptedKid"/>. Otherwise call <see cref="ComputeOwnKid()"/>, which says whether the
+    /// user's key inputs changed. Until one of the two, the key is never cached.
     /// </summary>
-    public static UserSigningKey DummyForKid(ServerSecret secret, UserKeyMaterial dummyMaterial, TokenPurpose purpose, string kid, Range fingerprint, Range tag)
+    public static UserSigningKey ClaimingKid(ServerSecret secret, UserKeyMaterial material, TokenPurpose purpose, string kid)
     {
         var keyBytes = new byte[UserKeyDerivation.KeySizeInBytes];
-        UserKeyDerivation.Expand(secret.Prk, secret.PrkMac, dummyMaterial, purpose, keyBytes);
-        var key = FromDerived(secret, dummyMaterial.UserId, purpose, keyBytes, forIssuing: false, kid.AsSpan(fingerprint), kid.AsSpan(tag), alwaysTakeTag: true);
+        UserKeyDerivation.Expand(secret.Prk, secret.PrkMac, material, purpose, keyBytes);
+        var key = new UserSigningKey(keyBytes, material.UserId, secret, purpose);
+        CryptographicOperations.ZeroMemory(keyBytes);
         key.AdoptKid(kid);
         return key;
+    }
+
+    /// <summary>The token whose kid this key claimed verified under it: the kid is this key's own.</summary>
+    public void ConfirmAdoptedKid() => KidConfirmed = true;
+
+    /// <summary>Computes this key's own fingerprint and tag (two HMACs), replacing a claimed kid.</summary>
+    public void ComputeOwnKid() => ComputeOwnKid(withTag: true);
+
+    /// <summary>As <see cref="ComputeOwnKid()"/>; without the tag only for the dummy key, which is never kept.</summary>
+    public void ComputeOwnKid(bool withTag)
+    {
+        Span<byte> fingerprint = stackalloc byte[UserKeyDerivation.FingerprintSizeInBytes];
+        UserKeyDerivation.Fingerprint(KeyBytes, fingerprint);
+        Span<char> fingerprintText = stackalloc char[FingerprintLength];
+        Base64Url.EncodeToChars(fingerprint, fingerprintText);
+        fingerprint.CopyTo(_kid);
+        if (!withTag)
+        {
+            return;
+        }
+
+        Span<byte> tag = stackalloc byte[UserKeyDerivation.TagSizeInBytes];
+        UserKeyDerivation.Tag(Secret.TagKey, Secret.TagMac, UserId, fingerprintText, Secret.Id, tag);
+        tag.CopyTo(((Span<byte>)_kid)[UserKeyDerivation.FingerprintSizeInBytes..]);
+        KidConfirmed = true;
     }
 
     /// <summary>
@@ -123,7 +157,7 @@ internal sealed class UserSigningKey : SymmetricSecurityKey
     public static UserSigningKey FromDerived(ServerSecret secret, string userId, TokenPurpose purpose, byte[] keyBytes, bool forIssuing) =>
         FromDerived(secret, userId, purpose, keyBytes, forIssuing, default, default);
 
-    private static UserSigningKey FromDerived(ServerSecret secret, string userId, TokenPurpose purpose, byte[] keyBytes, bool forIssuing, ReadOnlySpan<char> verifiedFingerprint, ReadOnlySpan<char> verifiedTag, bool alwaysTakeTag = false)
+    private static UserSigningKey FromDerived(ServerSecret secret, string userId, TokenPurpose purpose, byte[] keyBytes, bool forIssuing, ReadOnlySpan<char> verifiedFingerprint, ReadOnlySpan<char> verifiedTag)
     {
         Span<byte> fingerprint = stackalloc byte[UserKeyDerivation.FingerprintSizeInBytes];
         UserKeyDerivation.Fingerprint(keyBytes, fingerprint);
@@ -131,7 +165,7 @@ internal sealed class UserSigningKey : SymmetricSecurityKey
         Base64Url.EncodeToChars(fingerprint, fingerprintText);
 
         Span<byte> tag = stackalloc byte[UserKeyDerivation.TagSizeInBytes];
-        var takeTag = verifiedTag.Length == TagLength && (FixedTime.Equal(fingerprintText, verifiedFingerprint) | alwaysTakeTag);
+        var takeTag = verifiedTag.Length == TagLength && FixedTime.Equal(fingerprintText, verifiedFingerprint);
         if (!takeTag || Base64Url.DecodeFromChars(verifiedTag, tag) != UserKeyDerivation.TagSizeInBytes)
         {
             UserKeyDerivation.Tag(secret.TagKey, secret.TagMac, userId, fingerprintText, secret.Id, tag);
@@ -139,7 +173,7 @@ internal sealed class UserSigningKey : SymmetricSecurityKey
         Span<char> tagText = stackalloc char[TagLength];
         Base64Url.EncodeToChars(tag, tagText);
 
-        var key = new UserSigningKey(keyBytes, userId, secret, purpose);
+        var key = new UserSigningKey(keyBytes, userId, secret, purpose) { KidConfirmed = true };
         fingerprint.CopyTo(key._kid);
         tag.CopyTo(((Span<byte>)key._kid)[UserKeyDerivation.FingerprintSizeInBytes..]);
         if (forIssuing)

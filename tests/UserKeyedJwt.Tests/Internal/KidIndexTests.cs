@@ -169,6 +169,65 @@ public class KidIndexTests
     }
 
     [Fact]
+    public async Task Miss_RevokedTokenReplayed_ReadsTheStoreOnce()
+    {
+        // A fresh key claims the token's kid until the signature check (D26); when that fails, the key's own kid is computed
+        // and cached, so replays of the revoked token are answered from the cache.
+        using var f = new CoreFixture(o => o.AccessTokenLifetime = TimeSpan.FromHours(1));
+        var token = f.Issuer.Issue(f.AddUser()).Token;
+        f.Users.Set(new UserKeyMaterial("user-1", "stamp-2", "hash-1"));
+
+        // Issued well before the cache fill: otherwise the token might be newer than the cached key, and the store decides (D20).
+        f.Time.Advance(TimeSpan.FromMinutes(10));
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(TokenFailureReason.Revoked, (await f.Handler.ValidateAsync(token, cancellationToken: Ct)).FailureReason);
+        }
+
+        Assert.Equal(1, f.Source.Calls);
+        var fresh = f.Issuer.Issue(new UserKeyMaterial("user-1", "stamp-2", "hash-1")).Token;
+        Assert.True((await f.Handler.ValidateAsync(fresh, cancellationToken: Ct)).IsValid);
+        Assert.Equal(1, f.Source.Calls);
+    }
+
+    [Fact]
+    public async Task Miss_TamperedSignature_IsTamperedAndCachesTheTrueKid()
+    {
+        using var f = new CoreFixture();
+        var cache = f.Services.GetRequiredService<UserKeyCache>();
+        var token = f.Issuer.Issue(f.AddUser()).Token;
+        var tampered = token[..^2] + (token[^2] == 'A' ? "B" : "A") + token[^1];
+
+        Assert.Equal(TokenFailureReason.Tampered, (await f.Handler.ValidateAsync(tampered, cancellationToken: Ct)).FailureReason);
+        var cached = cache.Find("user-1", f.Services.GetRequiredService<ServerSecretRingProvider>().Current.Active, TokenPurpose.Access);
+
+        Assert.NotNull(cached);
+        Assert.True(cached.KidConfirmed);
+        Assert.True(cached.MatchesKid(new JsonWebToken(token).Kid));
+        Assert.True((await f.Handler.ValidateAsync(token, cancellationToken: Ct)).IsValid);
+        Assert.Equal(1, f.Source.Calls);
+    }
+
+    [Fact]
+    public void ClaimingKid_IsNeverCachedOrIndexedUntilSettled()
+    {
+        using var f = new CoreFixture();
+        var cache = f.Services.GetRequiredService<UserKeyCache>();
+        var secret = f.Services.GetRequiredService<ServerSecretRingProvider>().Current.Active;
+        var genuine = UserSigningKey.Derive(secret, new UserKeyMaterial("user-1", "stamp-1", "hash-1"), TokenPurpose.Access, forIssuing: true);
+        var claiming = UserSigningKey.ClaimingKid(secret, new UserKeyMaterial("user-1", "stamp-2", "hash-1"), TokenPurpose.Access, genuine.KeyId);
+
+        cache.Add(claiming, cache.Epoch);
+        cache.RememberKid(claiming, genuine.KeyId);
+
+        Assert.False(claiming.KidConfirmed);
+        Assert.Null(cache.Find("user-1", secret, TokenPurpose.Access));
+        Assert.Null(cache.FindByKid(genuine.KeyId, TokenPurpose.Access));
+        claiming.ComputeOwnKid();
+        Assert.False(claiming.MatchesKid(genuine.KeyId));
+    }
+
+    [Fact]
     public void KeyBytes_IsTheKeyIdentityModelHolds()
     {
         // Pins the accessor to SymmetricSecurityKey's private field: an IdentityModel that renames it fails here.
