@@ -13,6 +13,12 @@ if (args is ["timing", ..])
     return;
 }
 
+if (args is ["ratios", ..])
+{
+    await InterleavedRatios.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 40);
+    return;
+}
+
 if (args is ["profile", var which, var seconds])
 {
     await ProfileLoop.RunAsync(which, int.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture));
