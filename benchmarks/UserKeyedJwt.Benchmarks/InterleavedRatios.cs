@@ -24,6 +24,7 @@ public static class InterleavedRatios
             ("cold", benchmarks.UserKeyedCold),
             ("forged subject", benchmarks.RejectForged),
             ("expired", benchmarks.RejectExpired),
+            ("expired, key cached", benchmarks.RejectExpiredCached),
         };
 
         Func<Task<bool>> baseline = benchmarks.StaticKey;

@@ -29,6 +29,7 @@ public class ValidationBenchmarks
     private UserKeyedTokenHandler _coldHandler = null!;
     private string _forgedToken = null!;
     private string _expiredToken = null!;
+    private string _expiredCachedToken = null!;
     private InMemoryRevokedTokenStore _denylist = null!;
     private string[] _denylistProbes = null!;
     private int _next;
@@ -47,9 +48,11 @@ public class ValidationBenchmarks
         _coldHandler = BenchmarkHost.Build(source, secret, cacheSize: 0).GetRequiredService<UserKeyedTokenHandler>();
 
         _manyUserTokens = new string[ManyUsers];
+        UserKeyMaterial? firstUser = null;
         for (var i = 0; i < ManyUsers; i++)
         {
             var user = BenchmarkHost.NewUser();
+            firstUser ??= user;
             source.Set(user);
             _manyUserTokens[i] = issuer.Issue(user, BenchmarkHost.Claims()).Token;
             await _handler.ValidateTokenAsync(_manyUserTokens[i], _userKeyedParameters); // warm the cache
@@ -84,8 +87,13 @@ public class ValidationBenchmarks
         var past = BenchmarkHost.Build(source, secret, cacheSize: 0, new FixedTime(DateTimeOffset.UtcNow.AddDays(-2)));
         _expiredToken = past.GetRequiredService<UserKeyedTokenIssuer>().Issue(new UserKeyMaterial(genuine.Subject, "s", "h")).Token;
 
+        // The same, but with the user's current key inputs: its kid is the cached key's, so it takes the warm path (D25),
+        // which parses before it reads the lifetime.
+        _expiredCachedToken = past.GetRequiredService<UserKeyedTokenIssuer>().Issue(firstUser!).Token;
+
         // The baseline: one static key, same claims and lifetime, the same shape of token.
-        var staticKey = new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(32)) { KeyId = "static" };
+        // A kid as long as a user-keyed one ("s1." + 11 + "." + 22 characters), so that both tokens have the same size.
+        var staticKey = new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(32)) { KeyId = "static-key-" + new string('k', genuine.Kid.Length - 11) };
         _staticParameters = new TokenValidationParameters
         {
             ValidIssuer = BenchmarkHost.Issuer,
@@ -137,6 +145,9 @@ public class ValidationBenchmarks
 
     [Benchmark(Description = "Reject expired token")]
     public async Task<bool> RejectExpired() => (await _handler.ValidateTokenAsync(_expiredToken, _userKeyedParameters)).IsValid;
+
+    [Benchmark(Description = "Reject expired token, user's key cached")]
+    public async Task<bool> RejectExpiredCached() => (await _handler.ValidateTokenAsync(_expiredCachedToken, _userKeyedParameters)).IsValid;
 
     [Benchmark(Description = "Denylist check, in-memory, 10^5 entries")]
     public async Task<bool> DenylistCheck() => await _denylist.IsRevokedAsync(_denylistProbes[Next() & 1023], _denylistProbes[(Next() + 7) & 1023], CancellationToken.None);
