@@ -8,7 +8,7 @@ namespace UserKeyedJwt.Benchmarks;
 
 /// <summary>
 /// The pieces of the user-keyed hot path, one by one, to see what dominates.
-/// Run: dotnet run -c Release --project benchmarks/UserKeyedJwt.Benchmarks -- --filter '*Breakdown*'
+/// Run: dotnet run -c Release --project benchmarks/UserKeyedJwt.Benchmarks -- pieces --filter '*Breakdown*'
 /// </summary>
 [MemoryDiagnoser]
 public class BreakdownBenchmarks

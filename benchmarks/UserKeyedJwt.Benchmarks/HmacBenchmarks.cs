@@ -5,7 +5,7 @@ namespace UserKeyedJwt.Benchmarks;
 
 /// <summary>
 /// The HMAC primitives the hot path could use, over a typical 400-byte signing input.
-/// Run: dotnet run -c Release --project benchmarks/UserKeyedJwt.Benchmarks -- --filter '*Hmac*'
+/// Run: dotnet run -c Release --project benchmarks/UserKeyedJwt.Benchmarks -- pieces --filter '*Hmac*'
 /// </summary>
 [MemoryDiagnoser]
 public class HmacBenchmarks

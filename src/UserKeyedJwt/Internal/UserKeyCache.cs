@@ -84,6 +84,9 @@ internal sealed class UserKeyCache : IUserKeyCache
 
     public long Epoch => Volatile.Read(ref _epoch);
 
+    /// <summary>The kid index's slots (8 bytes each), allocated with the cache: a fixed cost per unit of capacity.</summary>
+    internal int KidIndexSlots => _kidIndex?.Length ?? 0;
+
     public UserSigningKey? Find(string userId, ServerSecret secret, TokenPurpose purpose)
     {
         if (_bypassed)

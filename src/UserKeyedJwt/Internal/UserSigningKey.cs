@@ -29,7 +29,7 @@ internal sealed class UserSigningKey : SymmetricSecurityKey
     {
         UserId = userId;
         Secret = secret;
-        Purpose = purpose;
+        _purpose = (byte)purpose;
         CryptoProviderFactory = UserKeyCryptoProviderFactory.Instance;
     }
 
@@ -37,7 +37,10 @@ internal sealed class UserSigningKey : SymmetricSecurityKey
 
     public ServerSecret Secret { get; }
 
-    public TokenPurpose Purpose { get; }
+    // A byte rather than the enum's int, so that it and KidConfirmed share one alignment slot: 8 bytes per cached user.
+    private readonly byte _purpose;
+
+    public TokenPurpose Purpose => (TokenPurpose)_purpose;
 
     /// <summary>
     /// The key's bytes, as the base class holds them. <see cref="SymmetricSecurityKey.Key"/> returns a fresh copy on every
