@@ -200,18 +200,7 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
         TokenValidationResult result;
         try
         {
-            Task<TokenValidationResult> validation;
-            UserKeyedSigningKeyResolver.Prepare(key);
-            try
-            {
-                validation = base.ValidateTokenAsync(jwt, parameters);
-            }
-            finally
-            {
-                UserKeyedSigningKeyResolver.Prepare(null);
-            }
-
-            result = await validation.ConfigureAwait(false);
+            result = await ValidateUnderAsync(key, jwt, parameters).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // Fail closed: nothing that goes wrong in IdentityModel may authenticate or escape as a 500.
         catch (Exception)
@@ -261,6 +250,24 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
         _metrics.Validated(purpose);
         Log.TokenValidated(_logger, userId, purpose);
         return result;
+    }
+
+    /// <summary>
+    /// IdentityModel's validation of <paramref name="jwt"/>, with <paramref name="key"/> handed to the resolver for exactly
+    /// the synchronous part of the call: set right before it, cleared right after it returns, before the task is awaited
+    /// (D25). The SecurityToken overload, so that it does not call back into our string override.
+    /// </summary>
+    private Task<TokenValidationResult> ValidateUnderAsync(UserSigningKey key, JsonWebToken jwt, TokenValidationParameters parameters)
+    {
+        UserKeyedSigningKeyResolver.Prepare(key);
+        try
+        {
+            return base.ValidateTokenAsync(jwt, parameters);
+        }
+        finally
+        {
+            UserKeyedSigningKeyResolver.Prepare(null);
+        }
     }
 
     /// <summary>IdentityModel's parse of a token whose header we read: <see langword="null"/> if it throws or reads another kid.</summary>
@@ -544,18 +551,7 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
                 return;
             }
 
-            Task<TokenValidationResult> validation;
-            UserKeyedSigningKeyResolver.Prepare(dummy);
-            try
-            {
-                validation = base.ValidateTokenAsync(token, parameters);
-            }
-            finally
-            {
-                UserKeyedSigningKeyResolver.Prepare(null);
-            }
-
-            _ = await validation.ConfigureAwait(false);
+            _ = await ValidateUnderAsync(dummy, token, parameters).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // Only spends time: whatever IdentityModel does with the dummy key, the token is rejected.
         catch (Exception)
