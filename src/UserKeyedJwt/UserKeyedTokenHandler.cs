@@ -270,12 +270,16 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
         }
     }
 
-    /// <summary>IdentityModel's parse of a token whose header we read: <see langword="null"/> if it throws or reads another kid.</summary>
+    /// <summary>
+    /// IdentityModel's parse of a token whose header we read: <see langword="null"/> if it throws, reads another kid, or
+    /// throws on reading the subject or the lifetime (read here, inside the catch, so that the callers' reads are cached).
+    /// </summary>
     private JsonWebToken? ReadChecked(string token, string kid)
     {
         try
         {
             var jwt = ReadJsonWebToken(token);
+            _ = (jwt.Subject, jwt.ValidTo, jwt.ValidFrom);
             return string.Equals(jwt.Kid, kid, StringComparison.Ordinal) ? jwt : null;
         }
 #pragma warning disable CA1031 // Whatever the parser throws, the token is malformed, never a 500.

@@ -132,6 +132,35 @@ public class KidIndexTests
         Assert.Equal(1, f.Source.Calls);
     }
 
+    [Theory]
+    [InlineData("exp", "\"soon\"")]
+    [InlineData("exp", "1e400")]
+    [InlineData("exp", "-1")]
+    [InlineData("exp", "null")]
+    [InlineData("exp", "[1,2]")]
+    [InlineData("nbf", "\"now\"")]
+    [InlineData("nbf", "{}")]
+    [InlineData("sub", "42")]
+    [InlineData("sub", "[\"user-1\"]")]
+    [InlineData("iss", "7")]
+    [InlineData("aud", "{}")]
+    [InlineData("iat", "\"x\"")]
+    public async Task Warm_HostileClaimValue_IsAFailureNeverAnException(string claim, string json)
+    {
+        using var f = new CoreFixture();
+        var token = f.Issuer.Issue(f.AddUser()).Token;
+        Assert.True((await f.Handler.ValidateAsync(token, cancellationToken: Ct)).IsValid);
+        var parts = token.Split('.');
+        var payload = System.Text.Json.Nodes.JsonNode.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(parts[1]))!.AsObject();
+        payload[claim] = System.Text.Json.Nodes.JsonNode.Parse(json);
+        var hostile = $"{parts[0]}.{Tokens.Encode(payload.ToJsonString())}.{parts[2]}";
+
+        var result = await f.Handler.ValidateAsync(hostile, cancellationToken: Ct);
+
+        Assert.False(result.IsValid);
+        Assert.Equal(1, f.Source.Calls);
+    }
+
     [Fact]
     public async Task Warm_TamperedSignature_IsTampered()
     {
