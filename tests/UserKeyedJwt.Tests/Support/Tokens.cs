@@ -34,8 +34,8 @@ public static class Tokens
         return input + "." + Base64Url.EncodeToString(HMACSHA256.HashData(key, Encoding.ASCII.GetBytes(input)));
     }
 
-    /// <summary>Re-encodes the payload with one claim changed, keeping header and signature.</summary>
-    public static string WithPayloadClaim(string token, string claim, string value)
+    /// <summary>Re-encodes the payload with one claim set to any JSON value (a string, a number, null, an object...), keeping header and signature.</summary>
+    public static string WithPayloadClaim(string token, string claim, JsonNode? value)
     {
         var parts = token.Split('.');
         var payload = JsonNode.Parse(Base64Url.DecodeFromChars(parts[1]))!.AsObject();
