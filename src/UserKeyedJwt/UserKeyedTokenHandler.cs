@@ -144,7 +144,7 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
         JsonWebToken jwt;
         UserSigningKey key;
         string userId;
-        Preparation? pending = null;
+        long? pendingEpoch = null;
         var warm = _cache.FindByKid(header.Kid!, purpose);
         if (warm is not null && ReferenceEquals(_ring.Current.Find(warm.Secret.Id), warm.Secret))
         {
@@ -181,7 +181,7 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
 
             key = prepared.Key!;
             userId = prepared.UserId!;
-            pending = prepared.KidPending ? prepared : null;
+            pendingEpoch = prepared.KidPending ? prepared.Epoch : null;
 
             // The one full parse, only now that the cheap checks, the tag and the key are settled. The key was chosen by our
             // reading of kid and sub; IdentityModel must have read the same, or the claims the caller sees could belong to
@@ -209,7 +209,7 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
             return Reject(purpose, TokenFailureReason.Malformed, userId);
         }
 
-        if (pending is { } miss)
+        if (pendingEpoch is { } epochAtLookup)
         {
             // A key fresh from the store claimed the token's kid (D26). A verified signature proves the kid is the key's own;
             // otherwise the key's own kid is computed, and a fingerprint other than the token's means the user's key inputs
@@ -223,8 +223,8 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
                 key.ComputeOwnKid();
             }
 
-            _cache.Add(key, miss.Epoch);
-            if (!result.IsValid && !key.MatchesFingerprint(header.Kid.AsSpan(header.Fingerprint)))
+            _cache.Add(key, epochAtLookup);
+            if (!result.IsValid && !key.MatchesFingerprint(header.FingerprintText))
             {
                 return Reject(purpose, TokenFailureReason.Revoked, userId);
             }
@@ -319,16 +319,12 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
     /// <param name="cancellationToken">Cancels the lookup.</param>
     private async ValueTask<Preparation> PrepareAsync(HeaderRead header, TokenPurpose purpose, bool deferKid, CancellationToken cancellationToken)
     {
-        var cheap = CheckCheaply(header);
-        if (cheap.Failure is not null)
+        if (CheckCheaply(header, out var userId, out var secret, out var issuedAt) is { } cheapFailure)
         {
-            return cheap;
+            return Preparation.Fail(cheapFailure);
         }
 
-        var jwt = cheap.Token!.Value;
-        var userId = cheap.UserId!;
-        var secret = cheap.Secret!;
-        var kid = jwt.Kid;
+        var kid = header.Kid!;
         var key = _cache.Find(userId, secret, purpose);
 
         // A cached key's kid is the genuine kid for this subject, secret and current fingerprint, tag included, so an
@@ -336,10 +332,10 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
         if (key is not null && key.MatchesKid(kid))
         {
             _metrics.CacheHit();
-            return new Preparation(jwt, key, secret, userId, default, default, null);
+            return new Preparation(key, userId, null);
         }
 
-        if (!TagVerifies(secret, userId, kid.AsSpan(cheap.Fingerprint), kid.AsSpan(cheap.Tag)))
+        if (!TagVerifies(secret, userId, header.FingerprintText, header.TagText))
         {
             return Preparation.Fail(TokenFailureReason.Forged);
         }
@@ -347,8 +343,8 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
         // A cached key with another fingerprint means revoked, unless the token may be newer than the cached key: issued on
         // another node after a change whose invalidation has not reached this one. Then the store decides. (The tag verified,
         // so only the holder of a genuine token of this user can ask for that read.)
-        if (key is not null && !key.MatchesFingerprint(kid.AsSpan(cheap.Fingerprint)) &&
-            cheap.IssuedAt is { } issuedAt && _cache.MayPredate(key, issuedAt, _options.ClockSkew))
+        if (key is not null && !key.MatchesFingerprint(header.FingerprintText) &&
+            issuedAt is { } issued && _cache.MayPredate(key, issued, _options.ClockSkew))
         {
             key = null;
         }
@@ -366,7 +362,7 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
             {
                 if (failure == TokenFailureReason.UnknownUser)
                 {
-                    await SpendAsForKnownUserAsync(jwt, secret, userId, purpose, cheap.Fingerprint, deferKid).ConfigureAwait(false);
+                    await SpendAsForKnownUserAsync(header, secret, userId, purpose, deferKid).ConfigureAwait(false);
                 }
 
                 return Preparation.Fail(failure.Value, userId);
@@ -376,21 +372,21 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
             {
                 // No fingerprint or tag yet: the signature check settles the kid, and the key is cached after it (D26).
                 key = UserSigningKey.ClaimingKid(secret, material!, purpose, kid);
-                return new Preparation(jwt, key, secret, userId, cheap.Fingerprint, cheap.Tag, null, Epoch: epoch, KidPending: true);
+                return new Preparation(key, userId, null, Epoch: epoch, KidPending: true);
             }
 
             // The tag verified for the token's fingerprint: when the derived key has that fingerprint, its tag is that tag.
-            key = UserSigningKey.DeriveForVerifiedKid(secret, material!, purpose, kid.AsSpan(cheap.Fingerprint), kid.AsSpan(cheap.Tag));
+            key = UserSigningKey.DeriveForVerifiedKid(secret, material!, purpose, header.FingerprintText, header.TagText);
             _cache.Add(key, epoch);
         }
 
         // The tag verified, so a differing fingerprint means the user's key inputs changed since issuance.
-        if (!key.MatchesFingerprint(kid.AsSpan(cheap.Fingerprint)))
+        if (!key.MatchesFingerprint(header.FingerprintText))
         {
             return Preparation.Fail(TokenFailureReason.Revoked, userId);
         }
 
-        return new Preparation(jwt, key, secret, userId, default, default, null);
+        return new Preparation(key, userId, null);
     }
 
     /// <summary>Size, shape and header: the kid, or why the token is rejected. Nothing is decoded for a token that fails the first two.</summary>
@@ -425,12 +421,13 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
             : new HeaderRead(token, headerLength, kid, null, secretId, fingerprint, tag);
     }
 
-    private Preparation CheckCheaply(HeaderRead header)
+    /// <summary>The payload's claims, the lifetime and the secret id: the subject, the secret and the iat hint, or why the token is rejected.</summary>
+    private TokenFailureReason? CheckCheaply(HeaderRead header, out string userId, out ServerSecret secret, out DateTimeOffset? issuedAt)
     {
         var token = header.Encoded!;
         var headerLength = header.HeaderLength;
         var kid = header.Kid!;
-        var (secretIdRange, fingerprintRange, tagRange) = (header.SecretId, header.Fingerprint, header.Tag);
+        (userId, secret, issuedAt) = (null!, null!, null);
         PayloadClaims claims;
         try
         {
@@ -438,31 +435,31 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
             var payload = token.AsSpan(headerLength + 1, token.Length - headerLength - 2 - TokenShape.SignatureLength);
             if (!TokenPayload.TryRead(payload, _issuerUtf8, _audienceUtf8, out claims))
             {
-                return Preparation.Fail(TokenFailureReason.Malformed);
+                return TokenFailureReason.Malformed;
             }
         }
 #pragma warning disable CA1031 // The readers return false on hostile input; should one ever throw instead, the token is malformed, never a 500.
         catch (Exception)
 #pragma warning restore CA1031
         {
-            return Preparation.Fail(TokenFailureReason.Malformed);
+            return TokenFailureReason.Malformed;
         }
 
         if (CheckLifetime(claims.ExpiresUtc, claims.NotBeforeUtc) is { } lifetimeFailure)
         {
-            return Preparation.Fail(lifetimeFailure);
+            return lifetimeFailure;
         }
 
-        var secret = _ring.Current.Find(kid.AsSpan(secretIdRange));
-        if (secret is null)
+        if (_ring.Current.Find(kid.AsSpan(header.SecretId)) is not { } found)
         {
-            Log.UnknownServerSecret(_logger, kid[secretIdRange]);
-            return Preparation.Fail(TokenFailureReason.Forged);
+            Log.UnknownServerSecret(_logger, kid[header.SecretId]);
+            return TokenFailureReason.Forged;
         }
 
         // iat only hints whether the token may be newer than a cached key; out of range, it is as if absent.
-        DateTimeOffset? issuedAt = claims.IssuedAt is > 0 and <= MaxUnixSeconds ? DateTimeOffset.FromUnixTimeSeconds(claims.IssuedAt.Value) : null;
-        return new Preparation(new CheckedToken(token, kid), null, secret, claims.Subject, fingerprintRange, tagRange, null, issuedAt);
+        issuedAt = claims.IssuedAt is > 0 and <= MaxUnixSeconds ? DateTimeOffset.FromUnixTimeSeconds(claims.IssuedAt.Value) : null;
+        (userId, secret) = (claims.Subject, found);
+        return null;
     }
 
     private static bool TagVerifies(ServerSecret secret, string userId, ReadOnlySpan<char> fingerprint, ReadOnlySpan<char> tag)
@@ -533,7 +530,7 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
     /// (derive, compare the fingerprint, verify the signature), or response times would tell which users exist. The key is
     /// derived from a per-process random dummy material for the same subject, so it never verifies; the outcome is dropped.
     /// </summary>
-    private async ValueTask SpendAsForKnownUserAsync(CheckedToken jwt, ServerSecret secret, string userId, TokenPurpose purpose, Range fingerprint, bool deferKid)
+    private async ValueTask SpendAsForKnownUserAsync(HeaderRead jwt, ServerSecret secret, string userId, TokenPurpose purpose, bool deferKid)
     {
         UserSigningKey? dummy = null;
         try
@@ -542,7 +539,7 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
             // hands it over and IdentityModel runs the same HMAC, which fails; then its own kid is computed and compared, as
             // after a known user's failed signature (D26). The dummy is never cached or shared, and the outcome is dropped:
             // this can't authenticate anything.
-            dummy = UserSigningKey.ClaimingKid(secret, new UserKeyMaterial(userId, DummyStamp, DummyPasswordHash), purpose, jwt.Kid);
+            dummy = UserSigningKey.ClaimingKid(secret, new UserKeyMaterial(userId, DummyStamp, DummyPasswordHash), purpose, jwt.Kid!);
 
             // The parameters the last real validation of this purpose used, so the shared template is not rebuilt.
             var parameters = Volatile.Read(ref purpose == TokenPurpose.Refresh ? ref _refreshTemplate : ref _accessTemplate)?.Parameters
@@ -550,7 +547,7 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
 
             // The full parse and the SecurityToken overload, as ValidateCoreAsync does for a known user (the string overload
             // would call back into our override).
-            if (ReadChecked(jwt.Encoded, jwt.Kid) is not { } token || !string.Equals(token.Subject, userId, StringComparison.Ordinal))
+            if (ReadChecked(jwt.Encoded!, jwt.Kid!) is not { } token || !string.Equals(token.Subject, userId, StringComparison.Ordinal))
             {
                 return;
             }
@@ -568,7 +565,7 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
             // With deferKid the known user's failed signature computes fingerprint and tag; for prefetch, DeriveForVerifiedKid
             // computes the fingerprint and takes the tag from the kid.
             dummy.ComputeOwnKid(withTag: deferKid);
-            _ = dummy.MatchesFingerprint(jwt.Kid.AsSpan(fingerprint));
+            _ = dummy.MatchesFingerprint(jwt.FingerprintText);
         }
     }
 
@@ -642,12 +639,9 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
         parameters.CryptoProviderFactory = null;
     }
 
-    private bool ValidateLifetime(DateTime? notBefore, DateTime? expires, SecurityToken securityToken, TokenValidationParameters validationParameters)
-    {
-        var now = _time.GetUtcNow().UtcDateTime;
-        // now - skew rather than exp + skew: an exp near DateTime.MaxValue must not overflow.
-        return expires is { } exp && now.Subtract(_options.ClockSkew) <= exp && (notBefore is not { } nbf || nbf <= now.Add(_options.ClockSkew));
-    }
+    // IdentityModel's lifetime check, judged exactly as our own cheap check is.
+    private bool ValidateLifetime(DateTime? notBefore, DateTime? expires, SecurityToken securityToken, TokenValidationParameters validationParameters) =>
+        expires is { } exp && CheckLifetime(exp, notBefore) is null;
 
     private static TokenFailureReason Classify(Exception? exception) => exception switch
     {
@@ -686,14 +680,17 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
             && caller.SaveSigninToken == Parameters.SaveSigninToken;
     }
 
-    /// <summary>A token whose size, shape and header passed: its text, its header's length and its kid; or why it failed.</summary>
-    private readonly record struct HeaderRead(string? Encoded, int HeaderLength, string? Kid, TokenFailureReason? Failure, Range SecretId = default, Range Fingerprint = default, Range Tag = default);
-
-    /// <summary>A token that passed the cheap checks: its text and the kid our header reader found.</summary>
-    private readonly record struct CheckedToken(string Encoded, string Kid);
-
-    private readonly record struct Preparation(CheckedToken? Token, UserSigningKey? Key, ServerSecret? Secret, string? UserId, Range Fingerprint, Range Tag, TokenFailureReason? Failure, DateTimeOffset? IssuedAt = null, long Epoch = 0, bool KidPending = false)
+    /// <summary>A token whose size, shape and header passed: its text, its header's length, its kid and the kid's parts; or why it failed.</summary>
+    private readonly record struct HeaderRead(string? Encoded, int HeaderLength, string? Kid, TokenFailureReason? Failure, Range SecretId = default, Range Fingerprint = default, Range Tag = default)
     {
-        public static Preparation Fail(TokenFailureReason reason, string? userId = null) => new(null, null, null, userId, default, default, reason);
+        public ReadOnlySpan<char> FingerprintText => Kid.AsSpan(Fingerprint);
+
+        public ReadOnlySpan<char> TagText => Kid.AsSpan(Tag);
+    }
+
+    /// <summary>The key a token should verify under, or why it is rejected; a fresh key that claims the token's kid (D26) carries the cache epoch of its lookup.</summary>
+    private readonly record struct Preparation(UserSigningKey? Key, string? UserId, TokenFailureReason? Failure, long Epoch = 0, bool KidPending = false)
+    {
+        public static Preparation Fail(TokenFailureReason reason, string? userId = null) => new(null, userId, reason);
     }
 }

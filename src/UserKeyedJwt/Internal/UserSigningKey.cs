@@ -76,10 +76,10 @@ internal sealed class UserSigningKey : SymmetricSecurityKey
     }
 
     /// <summary>
-    /// Takes the fingerprint and tag of <paramref name="kid"/> (a kid of this key's secret, already shape-checked) as this
-    /// key's own. Only for the timing-equalising dummy key, which must travel the path of a real one and never verify.
+    /// Takes the fingerprint and tag of <paramref name="kid"/> (a kid of this key's secret whose tag verified) as this key's,
+    /// until <see cref="ConfirmAdoptedKid"/> or <see cref="ComputeOwnKid()"/> settles it.
     /// </summary>
-    public void AdoptKid(string kid)
+    private void AdoptKid(string kid)
     {
         var at = Secret.Id.Length + 1;
         Span<byte> bytes = _kid;
@@ -132,26 +132,10 @@ internal sealed class UserSigningKey : SymmetricSecurityKey
     public void ConfirmAdoptedKid() => KidConfirmed = true;
 
     /// <summary>Computes this key's own fingerprint and tag (two HMACs), replacing a claimed kid.</summary>
-    public void ComputeOwnKid() => ComputeOwnKid(withTag: true);
+    public void ComputeOwnKid() => SetOwnKid(default, default, withTag: true);
 
     /// <summary>As <see cref="ComputeOwnKid()"/>; without the tag only for the dummy key, which is never kept.</summary>
-    public void ComputeOwnKid(bool withTag)
-    {
-        Span<byte> fingerprint = stackalloc byte[UserKeyDerivation.FingerprintSizeInBytes];
-        UserKeyDerivation.Fingerprint(KeyBytes, fingerprint);
-        Span<char> fingerprintText = stackalloc char[FingerprintLength];
-        Base64Url.EncodeToChars(fingerprint, fingerprintText);
-        fingerprint.CopyTo(_kid);
-        if (!withTag)
-        {
-            return;
-        }
-
-        Span<byte> tag = stackalloc byte[UserKeyDerivation.TagSizeInBytes];
-        UserKeyDerivation.Tag(Secret.TagKey, Secret.TagMac, UserId, fingerprintText, Secret.Id, tag);
-        tag.CopyTo(((Span<byte>)_kid)[UserKeyDerivation.FingerprintSizeInBytes..]);
-        KidConfirmed = true;
-    }
+    public void ComputeOwnKid(bool withTag) => SetOwnKid(default, default, withTag);
 
     /// <summary>
     /// The key for <paramref name="keyBytes"/>, which <see cref="UserKeyDerivation.Expand(ReadOnlySpan{byte}, System.Security.Cryptography.HMACSHA256?, UserKeyMaterial, TokenPurpose, Span{byte})"/>
@@ -162,23 +146,8 @@ internal sealed class UserSigningKey : SymmetricSecurityKey
 
     private static UserSigningKey FromDerived(ServerSecret secret, string userId, TokenPurpose purpose, byte[] keyBytes, bool forIssuing, ReadOnlySpan<char> verifiedFingerprint, ReadOnlySpan<char> verifiedTag)
     {
-        Span<byte> fingerprint = stackalloc byte[UserKeyDerivation.FingerprintSizeInBytes];
-        UserKeyDerivation.Fingerprint(keyBytes, fingerprint);
-        Span<char> fingerprintText = stackalloc char[FingerprintLength];
-        Base64Url.EncodeToChars(fingerprint, fingerprintText);
-
-        Span<byte> tag = stackalloc byte[UserKeyDerivation.TagSizeInBytes];
-        var takeTag = verifiedTag.Length == TagLength && FixedTime.Equal(fingerprintText, verifiedFingerprint);
-        if (!takeTag || Base64Url.DecodeFromChars(verifiedTag, tag) != UserKeyDerivation.TagSizeInBytes)
-        {
-            UserKeyDerivation.Tag(secret.TagKey, secret.TagMac, userId, fingerprintText, secret.Id, tag);
-        }
-        Span<char> tagText = stackalloc char[TagLength];
-        Base64Url.EncodeToChars(tag, tagText);
-
-        var key = new UserSigningKey(keyBytes, userId, secret, purpose) { KidConfirmed = true };
-        fingerprint.CopyTo(key._kid);
-        tag.CopyTo(((Span<byte>)key._kid)[UserKeyDerivation.FingerprintSizeInBytes..]);
+        var key = new UserSigningKey(keyBytes, userId, secret, purpose);
+        key.SetOwnKid(verifiedFingerprint, verifiedTag, withTag: true);
         if (forIssuing)
         {
             Span<char> kid = stackalloc char[MaxKidLength];
@@ -188,6 +157,33 @@ internal sealed class UserSigningKey : SymmetricSecurityKey
         // SymmetricSecurityKey keeps its own copy of the bytes.
         CryptographicOperations.ZeroMemory(keyBytes);
         return key;
+    }
+
+    /// <summary>
+    /// Computes this key's fingerprint and, with <paramref name="withTag"/>, its tag: taken from <paramref name="verifiedTag"/>
+    /// when the fingerprint is <paramref name="verifiedFingerprint"/> (a tag the caller verified for that fingerprint is this
+    /// key's tag), MACed otherwise.
+    /// </summary>
+    private void SetOwnKid(ReadOnlySpan<char> verifiedFingerprint, ReadOnlySpan<char> verifiedTag, bool withTag)
+    {
+        Span<byte> kid = _kid;
+        var fingerprint = kid[..UserKeyDerivation.FingerprintSizeInBytes];
+        UserKeyDerivation.Fingerprint(KeyBytes, fingerprint);
+        if (!withTag)
+        {
+            return;
+        }
+
+        Span<char> fingerprintText = stackalloc char[FingerprintLength];
+        Base64Url.EncodeToChars(fingerprint, fingerprintText);
+        var tag = kid[UserKeyDerivation.FingerprintSizeInBytes..];
+        var takeTag = verifiedTag.Length == TagLength && FixedTime.Equal(fingerprintText, verifiedFingerprint);
+        if (!takeTag || Base64Url.DecodeFromChars(verifiedTag, tag) != UserKeyDerivation.TagSizeInBytes)
+        {
+            UserKeyDerivation.Tag(Secret.TagKey, Secret.TagMac, UserId, fingerprintText, Secret.Id, tag);
+        }
+
+        KidConfirmed = true;
     }
 
     private int WriteKid(Span<char> destination)
