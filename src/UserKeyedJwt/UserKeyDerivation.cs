@@ -61,15 +61,11 @@ public static class UserKeyDerivation
     internal static void Extract(ReadOnlySpan<byte> serverSecret, Span<byte> prk) =>
         HKDF.Extract(HashAlgorithmName.SHA256, serverSecret, salt: default, prk);
 
-    internal static void Expand(ReadOnlySpan<byte> prk, UserKeyMaterial material, TokenPurpose purpose, Span<byte> key) =>
-        Expand(prk, prkMac: null, material, purpose, key);
-
     /// <param name="prk">The PRK.</param>
-    /// <param name="prkMac">Optionally, a reusable HMAC keyed with <paramref name="prk"/>: same bytes, no per-call set-up.</param>
     /// <param name="material">The user's key inputs.</param>
     /// <param name="purpose">Access or refresh.</param>
-    /// <param name="key">Receives the 32-byte user key.</param>
-    internal static void Expand(ReadOnlySpan<byte> prk, HMACSHA256? prkMac, UserKeyMaterial material, TokenPurpose purpose, Span<byte> key)
+    /// <param name="key">Receives the user key (32 bytes in every use; other lengths take the platform's HKDF-Expand).</param>
+    internal static void Expand(ReadOnlySpan<byte> prk, UserKeyMaterial material, TokenPurpose purpose, Span<byte> key)
     {
         var label = purpose == TokenPurpose.Refresh ? RefreshLabel : AccessLabel;
         KeyValuePair<string, string?>[]? extras = null;
@@ -104,13 +100,11 @@ public static class UserKeyDerivation
                 }
             }
 
-            if (prkMac is not null && key.Length == HMACSHA256.HashSizeInBytes)
+            if (key.Length == HMACSHA256.HashSizeInBytes)
             {
+                // Without the platform HKDF's per-call HMAC set-up (D27); the PRK is 32 bytes, within one block.
                 buffer[length] = 0x01;
-                if (!prkMac.TryComputeHash(buffer, key, out _))
-                {
-                    throw new CryptographicException();
-                }
+                Internal.PaddedHmacSha256.HashData(prk, buffer, key);
             }
             else
             {
@@ -149,7 +143,7 @@ public static class UserKeyDerivation
     /// The pre-authenticator tag: the first 16 bytes of HMAC-SHA256(tagKey, enc(sub) || enc(fingerprint) || enc(secretId)),
     /// where fingerprint is its base64url text as it appears in <c>kid</c>.
     /// </summary>
-    internal static void Tag(ReadOnlySpan<byte> tagKey, HMACSHA256? tagMac, string subject, ReadOnlySpan<char> fingerprint, ReadOnlySpan<char> secretId, Span<byte> tag)
+    internal static void Tag(ReadOnlySpan<byte> tagKey, string subject, ReadOnlySpan<char> fingerprint, ReadOnlySpan<char> secretId, Span<byte> tag)
     {
         var length = checked(EncodedLength(subject) + 8 + StrictUtf8.GetByteCount(fingerprint) + StrictUtf8.GetByteCount(secretId));
         byte[]? rented = null;
@@ -161,17 +155,7 @@ public static class UserKeyDerivation
             written += Write(input[written..], fingerprint);
             written += Write(input[written..], secretId);
             Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-            if (tagMac is not null)
-            {
-                if (!tagMac.TryComputeHash(input[..written], mac, out _))
-                {
-                    throw new CryptographicException();
-                }
-            }
-            else
-            {
-                HMACSHA256.HashData(tagKey, input[..written], mac);
-            }
+            Internal.PaddedHmacSha256.HashData(tagKey, input[..written], mac);
 
             mac[..TagSizeInBytes].CopyTo(tag);
         }

@@ -467,7 +467,7 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
         Span<byte> expected = stackalloc byte[UserKeyDerivation.TagSizeInBytes];
         try
         {
-            UserKeyDerivation.Tag(secret.TagKey, secret.TagMac, userId, fingerprint, secret.Id, expected);
+            UserKeyDerivation.Tag(secret.TagKey, userId, fingerprint, secret.Id, expected);
         }
         catch (System.Text.EncoderFallbackException)
         {

@@ -4,31 +4,18 @@ using Microsoft.IdentityModel.Tokens;
 namespace UserKeyedJwt.Internal;
 
 /// <summary>
-/// HS256 through <see cref="PaddedHmacSha256"/> (or a per-thread keyed HMAC for a key the thread keeps seeing): no pooled
-/// <see cref="KeyedHashAlgorithm"/> per key, nothing to dispose, and a constant-time comparison.
-/// Any algorithm other than HS256 never verifies, so a key of ours can't be coaxed into another MAC.
+/// HS256 through <see cref="PaddedHmacSha256"/>: no pooled <see cref="KeyedHashAlgorithm"/> per key, nothing per user or
+/// per thread to keep, nothing to dispose, and a constant-time comparison. Any algorithm other than HS256 never verifies,
+/// so a key of ours can't be coaxed into another MAC.
 /// </summary>
 internal sealed class HmacSha256SignatureProvider : SignatureProvider
 {
-    // A reusable HMAC costs about half of a one-shot one (no context set-up per call), but one per cached user would cost
-    // hundreds of bytes each. So each thread keeps one, keyed to the last key it saw twice in a row: hot users get the
-    // fast path, and round-robin traffic over many users never re-keys (re-keying costs more than a one-shot). Every other
-    // key is MACed over a reusable unkeyed SHA-256 (PaddedHmacSha256), which skips the one-shot's native context set-up.
-    [ThreadStatic]
-    private static HMACSHA256? t_hmac;
-    [ThreadStatic]
-    private static UserSigningKey? t_hmacOwner;
-    [ThreadStatic]
-    private static UserSigningKey? t_lastSeen;
-
-    private readonly UserSigningKey _owner;
     private readonly byte[] _key;
 
     // Made per use (it is small and short-lived) rather than kept with every cached key, which would cost 64 bytes a user.
     public HmacSha256SignatureProvider(UserSigningKey key)
         : base(key, SecurityAlgorithms.HmacSha256)
     {
-        _owner = key;
         _key = key.KeyBytes; // the key's own array, never written to; not a copy (SymmetricSecurityKey.Key copies)
         WillCreateSignatures = true;
     }
@@ -64,24 +51,9 @@ internal sealed class HmacSha256SignatureProvider : SignatureProvider
     {
     }
 
-    private int Mac(ReadOnlySpan<byte> input, Span<byte> destination)
-    {
-        if (ReferenceEquals(t_hmacOwner, _owner))
-        {
-            return t_hmac!.TryComputeHash(input, destination, out var written) ? written : throw new CryptographicException();
-        }
-
-        if (ReferenceEquals(t_lastSeen, _owner))
-        {
-            t_hmac?.Dispose();
-            t_hmac = new HMACSHA256(_key);
-            t_hmacOwner = _owner;
-            return t_hmac.TryComputeHash(input, destination, out var written) ? written : throw new CryptographicException();
-        }
-
-        t_lastSeen = _owner;
-        return PaddedHmacSha256.HashData(_key, input, destination);
-    }
+    // Over libcrypto's SHA-256 this costs less than a keyed .NET HMAC, for every key alike (D27); so no key is kept per
+    // thread or per user, as D23 did for the last key a thread saw twice.
+    private int Mac(ReadOnlySpan<byte> input, Span<byte> destination) => PaddedHmacSha256.HashData(_key, input, destination);
 
     private bool VerifyCore(ReadOnlySpan<byte> input, ReadOnlySpan<byte> signature)
     {

@@ -33,7 +33,7 @@ internal sealed class IssuingKeyCache
         }
 
         var keyBytes = new byte[UserKeyDerivation.KeySizeInBytes];
-        UserKeyDerivation.Expand(secret.Prk, secret.PrkMac, material, purpose, keyBytes);
+        UserKeyDerivation.Expand(secret.Prk, material, purpose, keyBytes);
         ref var slot = ref table.Slots[HashCode.Combine(StringComparer.Ordinal.GetHashCode(material.UserId), purpose) & (Size - 1)];
         var entry = Volatile.Read(ref slot);
         if (entry is not null

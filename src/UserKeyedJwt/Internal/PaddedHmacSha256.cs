@@ -4,8 +4,8 @@ using System.Security.Cryptography;
 namespace UserKeyedJwt.Internal;
 
 /// <summary>
-/// HMAC-SHA256 (RFC 2104) computed as <c>SHA256((K ^ opad) || SHA256((K ^ ipad) || m))</c> over a reusable, unkeyed
-/// per-thread SHA-256. For a key this thread has not used before it is markedly cheaper than the one-shot
+/// HMAC-SHA256 (RFC 2104) computed as <c>SHA256((K ^ opad) || SHA256((K ^ ipad) || m))</c>: over libcrypto's low-level
+/// SHA-256 where <see cref="NativeSha256"/> is available (D27), else over a reusable, unkeyed per-thread SHA-256. For a key this thread has not used before it is markedly cheaper than the one-shot
 /// <see cref="HMACSHA256.HashData(ReadOnlySpan{byte}, ReadOnlySpan{byte}, Span{byte})"/>, which sets up a fresh native
 /// HMAC context on every call, and it keeps no per-key state: nothing per cached user.
 /// </summary>
@@ -27,6 +27,19 @@ internal static class PaddedHmacSha256
 
     /// <summary>Writes the 32-byte HMAC-SHA256 of <paramref name="data"/> under <paramref name="key"/>; returns 32.</summary>
     public static int HashData(ReadOnlySpan<byte> key, ReadOnlySpan<byte> data, Span<byte> destination)
+    {
+        if (NativeSha256.IsAvailable && key.Length <= BlockSize && destination.Length >= HMACSHA256.HashSizeInBytes)
+        {
+            // The same construction over libcrypto's low-level SHA-256, without the provider layer's set-up (D27).
+            NativeSha256.HashData(key, data, destination);
+            return HMACSHA256.HashSizeInBytes;
+        }
+
+        return HashDataManaged(key, data, destination);
+    }
+
+    /// <summary>As <see cref="HashData"/>, always over .NET's <see cref="IncrementalHash"/>: the path where libcrypto's SHA-256 is not available.</summary>
+    internal static int HashDataManaged(ReadOnlySpan<byte> key, ReadOnlySpan<byte> data, Span<byte> destination)
     {
         if (key.Length > BlockSize || destination.Length < HMACSHA256.HashSizeInBytes)
         {

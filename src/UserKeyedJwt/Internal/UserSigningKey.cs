@@ -94,7 +94,7 @@ internal sealed class UserSigningKey : SymmetricSecurityKey
     public static UserSigningKey Derive(ServerSecret secret, UserKeyMaterial material, TokenPurpose purpose, bool forIssuing = false)
     {
         var keyBytes = new byte[UserKeyDerivation.KeySizeInBytes];
-        UserKeyDerivation.Expand(secret.Prk, secret.PrkMac, material, purpose, keyBytes);
+        UserKeyDerivation.Expand(secret.Prk, material, purpose, keyBytes);
         return FromDerived(secret, material.UserId, purpose, keyBytes, forIssuing);
     }
 
@@ -107,7 +107,7 @@ internal sealed class UserSigningKey : SymmetricSecurityKey
     public static UserSigningKey DeriveForVerifiedKid(ServerSecret secret, UserKeyMaterial material, TokenPurpose purpose, ReadOnlySpan<char> verifiedFingerprint, ReadOnlySpan<char> verifiedTag)
     {
         var keyBytes = new byte[UserKeyDerivation.KeySizeInBytes];
-        UserKeyDerivation.Expand(secret.Prk, secret.PrkMac, material, purpose, keyBytes);
+        UserKeyDerivation.Expand(secret.Prk, material, purpose, keyBytes);
         return FromDerived(secret, material.UserId, purpose, keyBytes, forIssuing: false, verifiedFingerprint, verifiedTag);
     }
 
@@ -121,7 +121,7 @@ internal sealed class UserSigningKey : SymmetricSecurityKey
     public static UserSigningKey ClaimingKid(ServerSecret secret, UserKeyMaterial material, TokenPurpose purpose, string kid)
     {
         var keyBytes = new byte[UserKeyDerivation.KeySizeInBytes];
-        UserKeyDerivation.Expand(secret.Prk, secret.PrkMac, material, purpose, keyBytes);
+        UserKeyDerivation.Expand(secret.Prk, material, purpose, keyBytes);
         var key = new UserSigningKey(keyBytes, material.UserId, secret, purpose);
         CryptographicOperations.ZeroMemory(keyBytes);
         key.AdoptKid(kid);
@@ -138,7 +138,7 @@ internal sealed class UserSigningKey : SymmetricSecurityKey
     public void ComputeOwnKid(bool withTag) => SetOwnKid(default, default, withTag);
 
     /// <summary>
-    /// The key for <paramref name="keyBytes"/>, which <see cref="UserKeyDerivation.Expand(ReadOnlySpan{byte}, System.Security.Cryptography.HMACSHA256?, UserKeyMaterial, TokenPurpose, Span{byte})"/>
+    /// The key for <paramref name="keyBytes"/>, which <see cref="UserKeyDerivation.Expand(ReadOnlySpan{byte}, UserKeyMaterial, TokenPurpose, Span{byte})"/>
     /// derived for <paramref name="userId"/>: computes its fingerprint and tag. Zeroes <paramref name="keyBytes"/>.
     /// </summary>
     public static UserSigningKey FromDerived(ServerSecret secret, string userId, TokenPurpose purpose, byte[] keyBytes, bool forIssuing) =>
@@ -180,7 +180,7 @@ internal sealed class UserSigningKey : SymmetricSecurityKey
         var takeTag = verifiedTag.Length == TagLength && FixedTime.Equal(fingerprintText, verifiedFingerprint);
         if (!takeTag || Base64Url.DecodeFromChars(verifiedTag, tag) != UserKeyDerivation.TagSizeInBytes)
         {
-            UserKeyDerivation.Tag(Secret.TagKey, Secret.TagMac, UserId, fingerprintText, Secret.Id, tag);
+            UserKeyDerivation.Tag(Secret.TagKey, UserId, fingerprintText, Secret.Id, tag);
         }
 
         KidConfirmed = true;

@@ -26,6 +26,58 @@ public class PaddedHmacSha256Tests
         return actual.AsSpan().SequenceEqual(expected) && again.AsSpan().SequenceEqual(expected);
     }
 
+    [Property(MaxTest = 300)]
+    public bool HashDataManaged_AnyKeyAndData_EqualsHmacSha256(byte[] key, byte[] data)
+    {
+        // The path taken where libcrypto's SHA-256 is not available (Windows, macOS, the opt-out switch).
+        key ??= [];
+        data ??= [];
+        var actual = new byte[32];
+        Assert.Equal(32, PaddedHmacSha256.HashDataManaged(key, data, actual));
+        return actual.AsSpan().SequenceEqual(HMACSHA256.HashData(key, data));
+    }
+
+    [Property(MaxTest = 300)]
+    public bool NativeHashData_AnyKeyUpToABlockAndAnyData_EqualsHmacSha256(byte[] key, byte[] data)
+    {
+        key = (key ?? [])[..Math.Min(64, key?.Length ?? 0)];
+        data ??= [];
+        var actual = new byte[32];
+        NativeSha256.HashData(key, data, actual);
+        return actual.AsSpan().SequenceEqual(HMACSHA256.HashData(key, data));
+    }
+
+    [Fact]
+    public void NativeSha256_OnLinux_IsAvailable()
+    {
+        // .NET on Linux runs on libcrypto, so the fast path must be there; if a change broke its loading or its self-test,
+        // every hash would silently take the slower path. Elsewhere it must say it is not available, and never be called.
+        Assert.Equal(OperatingSystem.IsLinux(), NativeSha256.IsAvailable);
+    }
+
+    [Fact]
+    public void DisableSwitch_WhenSet_IsSeen()
+    {
+        _ = NativeSha256.IsAvailable; // decided already, so setting the switch here can't change this process's choice
+        Assert.False(NativeSha256.DisabledBySwitch);
+        AppContext.SetSwitch("UserKeyedJwt.DisableNativeSha256", true);
+        try
+        {
+            Assert.True(NativeSha256.DisabledBySwitch);
+        }
+        finally
+        {
+            AppContext.SetSwitch("UserKeyedJwt.DisableNativeSha256", false);
+        }
+    }
+
+    [Fact]
+    public void NativeHashData_KeyLongerThanABlockOrShortDestination_Throws()
+    {
+        Assert.Throws<CryptographicException>(() => NativeSha256.HashData(new byte[65], [], new byte[32]));
+        Assert.Throws<CryptographicException>(() => NativeSha256.HashData(new byte[32], [], new byte[31]));
+    }
+
     [Fact]
     public void HashData_Rfc4231TestCase2_MatchesTheVector()
     {
