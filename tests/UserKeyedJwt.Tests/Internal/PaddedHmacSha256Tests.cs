@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
+using System.Text.Json.Nodes;
 using FsCheck.Xunit;
 using UserKeyedJwt.Internal;
 
@@ -48,26 +50,66 @@ public class PaddedHmacSha256Tests
     }
 
     [Fact]
-    public void NativeSha256_OnLinux_IsAvailable()
+    public void NativeSha256_Availability_MatchesPlatformAndSwitch()
     {
         // .NET on Linux runs on libcrypto, so the fast path must be there; if a change broke its loading or its self-test,
-        // every hash would silently take the slower path. Elsewhere it must say it is not available, and never be called.
-        Assert.Equal(OperatingSystem.IsLinux(), NativeSha256.IsAvailable);
+        // every hash would silently take the slower path. Elsewhere, or with the opt-out switch (the fresh process of the
+        // next test), it must say it is not available.
+        Assert.Equal(OperatingSystem.IsLinux() && !NativeSha256.DisabledBySwitch, NativeSha256.IsAvailable);
     }
 
     [Fact]
-    public void DisableSwitch_WhenSet_IsSeen()
+    public async Task DisableSwitch_SetInRuntimeConfig_TurnsTheNativePathOffInThatProcess()
     {
-        _ = NativeSha256.IsAvailable; // decided already, so setting the switch here can't change this process's choice
-        Assert.False(NativeSha256.DisabledBySwitch);
-        AppContext.SetSwitch("UserKeyedJwt.DisableNativeSha256", true);
+        // The switch is read once per process, so it is tested in a fresh one: this test assembly again, with a copy of its
+        // runtimeconfig that sets the switch, running the availability test above (which then expects "off") and the HMAC
+        // tests, which then take the managed path throughout.
+        var cancel = TestContext.Current.CancellationToken;
+        var assembly = typeof(PaddedHmacSha256Tests).Assembly.Location;
+        var config = JsonNode.Parse(await File.ReadAllTextAsync(Path.ChangeExtension(assembly, ".runtimeconfig.json"), cancel))!.AsObject();
+        var options = config["runtimeOptions"]!.AsObject();
+        if (options["configProperties"] is not JsonObject properties)
+        {
+            options["configProperties"] = properties = [];
+        }
+
+        properties[NativeSha256.DisableSwitch] = true;
+        var configPath = Path.Combine(Path.GetTempPath(), $"ukj-{Guid.NewGuid():N}.runtimeconfig.json");
+        await File.WriteAllTextAsync(configPath, config.ToJsonString(), cancel);
         try
         {
-            Assert.True(NativeSha256.DisabledBySwitch);
+            var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path && File.Exists(path) ? path : "dotnet";
+            var start = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true };
+            string[] arguments = ["exec", "--runtimeconfig", configPath, "--depsfile", Path.ChangeExtension(assembly, ".deps.json"), assembly];
+            foreach (var argument in arguments)
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            string[] methods = [nameof(NativeSha256_Availability_MatchesPlatformAndSwitch), nameof(HashData_AnyKeyAndData_EqualsHmacSha256), nameof(HashData_Rfc4231TestCase2_MatchesTheVector), nameof(HashData_ManyThreadsAndKeys_EachMatchesHmacSha256)];
+            foreach (var method in methods)
+            {
+                // Run directly, the assembly is xunit's own console runner: -method takes a fully qualified name.
+                start.ArgumentList.Add("-method");
+                start.ArgumentList.Add($"{typeof(PaddedHmacSha256Tests).FullName}.{method}");
+            }
+
+            start.ArgumentList.Add("-noColor");
+
+            using var child = Process.Start(start)!;
+            var output = child.StandardOutput.ReadToEndAsync(cancel);
+            var error = child.StandardError.ReadToEndAsync(cancel);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+            timeout.CancelAfter(TimeSpan.FromMinutes(2));
+            await child.WaitForExitAsync(timeout.Token);
+
+            // All four must have run and passed: a filter that matched nothing would also exit with 0.
+            Assert.True(child.ExitCode == 0, $"exit code {child.ExitCode}\n{await output}\n{await error}");
+            Assert.Contains($"Total: {methods.Length}, Errors: 0, Failed: 0, Skipped: 0", await output, StringComparison.Ordinal);
         }
         finally
         {
-            AppContext.SetSwitch("UserKeyedJwt.DisableNativeSha256", false);
+            File.Delete(configPath);
         }
     }
 
