@@ -51,8 +51,8 @@ internal sealed class HmacSha256SignatureProvider : SignatureProvider
     {
     }
 
-    // Over libcrypto's SHA-256 this costs less than a keyed .NET HMAC, for every key alike (D27); so no key is kept per
-    // thread or per user, as D23 did for the last key a thread saw twice.
+    // Over libcrypto's SHA-256 this costs less than a keyed .NET HMAC, for every key alike (D27); so no keyed HMAC is kept
+    // per thread for a hot key any more, nor one per user.
     private int Mac(ReadOnlySpan<byte> input, Span<byte> destination) => PaddedHmacSha256.HashData(_key, input, destination);
 
     private bool VerifyCore(ReadOnlySpan<byte> input, ReadOnlySpan<byte> signature)

@@ -5,7 +5,8 @@ namespace UserKeyedJwt.Internal;
 
 /// <summary>
 /// HMAC-SHA256 (RFC 2104) computed as <c>SHA256((K ^ opad) || SHA256((K ^ ipad) || m))</c>: over libcrypto's low-level
-/// SHA-256 where <see cref="NativeSha256"/> is available (D27), else over a reusable, unkeyed per-thread SHA-256. For a key this thread has not used before it is markedly cheaper than the one-shot
+/// SHA-256 where <see cref="NativeSha256"/> is available (D27), else over a reusable, unkeyed per-thread SHA-256 (D22).
+/// Either way it is markedly cheaper than the one-shot
 /// <see cref="HMACSHA256.HashData(ReadOnlySpan{byte}, ReadOnlySpan{byte}, Span{byte})"/>, which sets up a fresh native
 /// HMAC context on every call, and it keeps no per-key state: nothing per cached user.
 /// </summary>
