@@ -13,7 +13,7 @@ namespace UserKeyedJwt.Internal;
 /// <list type="bullet">
 /// <item>Only the three functions' documented contracts are used. The context is an opaque stack buffer, larger than
 /// <c>SHA256_CTX</c> has ever been (112 bytes), and zeroed after use: after the padded key it holds a key-equivalent state.</item>
-/// <item>Available only when the library loads, all three symbols resolve (a libcrypto built without deprecated APIs lacks
+/// <item>Available only when the libcrypto .NET runs on loads by its soname, all three symbols resolve (a libcrypto built without deprecated APIs lacks
 /// them), and a self-test against <see cref="HMACSHA256"/> passes. Otherwise every caller takes its .NET path; so does a
 /// process that sets the <see cref="AppContext"/> switch <c>UserKeyedJwt.DisableNativeSha256</c> (for instance to keep every
 /// hash inside a FIPS provider).</item>
@@ -43,19 +43,18 @@ internal static unsafe class NativeSha256
             return;
         }
 
-        foreach (var name in (ReadOnlySpan<string>)["libcrypto.so.3", "libcrypto.so.1.1"])
+        // The libcrypto .NET itself loaded, by its soname, so that the loader hands back that very library: never a second
+        // OpenSSL in the process, nor one from the application's folder.
+        if (LibraryName() is { } name
+            && NativeLibrary.TryLoad(name, typeof(NativeSha256).Assembly, DllImportSearchPath.SafeDirectories, out var library)
+            && NativeLibrary.TryGetExport(library, "SHA256_Init", out var init)
+            && NativeLibrary.TryGetExport(library, "SHA256_Update", out var update)
+            && NativeLibrary.TryGetExport(library, "SHA256_Final", out var final))
         {
-            if (NativeLibrary.TryLoad(name, typeof(NativeSha256).Assembly, DllImportSearchPath.SafeDirectories, out var library)
-                && NativeLibrary.TryGetExport(library, "SHA256_Init", out var init)
-                && NativeLibrary.TryGetExport(library, "SHA256_Update", out var update)
-                && NativeLibrary.TryGetExport(library, "SHA256_Final", out var final))
-            {
-                s_init = (delegate* unmanaged[Cdecl]<void*, int>)init;
-                s_update = (delegate* unmanaged[Cdecl]<void*, void*, nuint, int>)update;
-                s_final = (delegate* unmanaged[Cdecl]<void*, void*, int>)final;
-                IsAvailable = SelfTestPasses();
-                return;
-            }
+            s_init = (delegate* unmanaged[Cdecl]<void*, int>)init;
+            s_update = (delegate* unmanaged[Cdecl]<void*, void*, nuint, int>)update;
+            s_final = (delegate* unmanaged[Cdecl]<void*, void*, int>)final;
+            IsAvailable = SelfTestPasses();
         }
     }
 
@@ -77,6 +76,28 @@ internal static unsafe class NativeSha256
         }
 
         Compute(key, data, destination);
+    }
+
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    private static string? LibraryName()
+    {
+        try
+        {
+            // OPENSSL_VERSION_NUMBER of the library .NET runs on: 0x3.. for 3.x (soname libcrypto.so.3), 0x101.. for 1.1.x.
+            var version = SafeEvpPKeyHandle.OpenSslVersion;
+            return (version >> 28) switch
+            {
+                >= 3 => $"libcrypto.so.{version >> 28}",
+                1 when ((version >> 20) & 0xFF) == 1 => "libcrypto.so.1.1",
+                _ => null,
+            };
+        }
+#pragma warning disable CA1031 // Whatever keeps .NET from naming its OpenSSL, the native path is not used.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return null;
+        }
     }
 
     private static void Xor(Span<byte> block, int pad)
