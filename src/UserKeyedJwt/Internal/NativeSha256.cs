@@ -6,8 +6,8 @@ namespace UserKeyedJwt.Internal;
 /// <summary>
 /// HMAC-SHA256 over OpenSSL's low-level <c>SHA256_Init</c>/<c>SHA256_Update</c>/<c>SHA256_Final</c>, on Linux, where .NET
 /// itself runs on that same libcrypto (D27). The .NET HMAC and hash APIs go through OpenSSL 3's provider layer, whose set-up
-/// per call costs more than hashing a token: a keyed <see cref="HMACSHA256"/> takes about 0.8 µs for a 360-byte signing
-/// input here, this path about 0.46 µs, and it keeps nothing per key.
+/// per call costs more than hashing a token: for a 400-byte input, a keyed <see cref="HMACSHA256"/> reused with the same key
+/// took 822 ns here and this path 479 ns (<c>HmacBenchmarks</c>, D27), and it keeps nothing per key.
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
