@@ -50,10 +50,10 @@ def user_key(server_secret: bytes, user_id, stamp, password_hash, extra: dict, p
     return hkdf_expand(hkdf_extract(server_secret), info, 32)
 
 
-def kid_for(server_secret: bytes, secret_id: str, user_id: str, key: bytes) -> str:
+def kid_for(server_secret: bytes, secret_id: str, user_id: str, key: bytes, purpose: str) -> str:
     fingerprint = b64url(hmac.new(key, b"UserKeyedJwt/v1/fingerprint", hashlib.sha256).digest()[:8])
     tag_key = hkdf_expand(hkdf_extract(server_secret), enc("UserKeyedJwt/v1/kid-tag"), 32)
-    tag = b64url(hmac.new(tag_key, enc(user_id) + enc(fingerprint) + enc(secret_id), hashlib.sha256).digest()[:16])
+    tag = b64url(hmac.new(tag_key, enc(purpose) + enc(user_id) + enc(fingerprint) + enc(secret_id), hashlib.sha256).digest()[:16])
     return f"{secret_id}.{fingerprint}.{tag}"
 
 
@@ -84,7 +84,7 @@ def generate():
     for seed, secret_id, user_id, stamp, pw, extra, purpose in CASES:
         secret = hashlib.sha256(("UserKeyedJwt test vector secret " + seed).encode()).digest()
         key = user_key(secret, user_id, stamp, pw, extra, purpose)
-        kid = kid_for(secret, secret_id, user_id, key)
+        kid = kid_for(secret, secret_id, user_id, key, purpose)
         header = {"alg": "HS256", "kid": kid, "typ": "at+jwt" if purpose == "access" else "rt+jwt"}
         payload = {"sub": user_id, "jti": b64url(hashlib.sha256(kid.encode()).digest()[:16]), "iat": IAT, "nbf": IAT,
                    "exp": IAT + 600, "iss": ISSUER, "aud": AUDIENCE}
@@ -111,7 +111,7 @@ def verify(path):
         expected_sig = hmac.new(key, (header_b64 + "." + payload_b64).encode("ascii"), hashlib.sha256).digest()
         checks = {
             "derivedKey": key.hex() == v["derivedKey"],
-            "kid": kid_for(secret, v["serverSecretId"], v["userId"], key) == header["kid"] == v["kid"],
+            "kid": kid_for(secret, v["serverSecretId"], v["userId"], key, v["purpose"]) == header["kid"] == v["kid"],
             "signature": hmac.compare_digest(expected_sig, b64url_decode(signature_b64)),
             "sub": payload["sub"] == v["userId"],
         }

@@ -13,7 +13,7 @@ internal static class BenchmarkHost
     public static string NewSecret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>A real container with the core; tokens live a day and cached keys an hour, so no run sees either expire.</summary>
-    public static ServiceProvider Build(IUserKeyMaterialSource source, string? secret = null, int cacheSize = 100_000, TimeProvider? time = null)
+    public static ServiceProvider Build(IUserKeyInputsSource source, string? secret = null, int cacheSize = 100_000, TimeProvider? time = null)
     {
         var services = new ServiceCollection();
         services.AddSingleton(source);
@@ -31,7 +31,7 @@ internal static class BenchmarkHost
     }
 
     /// <summary>A user shaped like an Identity user: GUID id, 32-character stamp, V3 password hash length.</summary>
-    public static UserKeyMaterial NewUser() =>
+    public static UserKeyInputs NewUser() =>
         new(Guid.NewGuid().ToString(), Guid.NewGuid().ToString("N").ToUpperInvariant(), "AQAAAAIAAYagAAAAE" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)));
 
     public static Claim[] Claims() => [new("role", "user"), new("email", "someone@example.com")];

@@ -17,7 +17,7 @@ public static class TimingProbe
 {
     public static async Task RunAsync(int samples)
     {
-        var source = new InMemoryUserKeyMaterialSource();
+        var source = new InMemoryUserKeyInputsSource();
         await using var provider = BenchmarkHost.Build(source);
         var handler = provider.GetRequiredService<UserKeyedTokenHandler>();
         var issuer = provider.GetRequiredService<UserKeyedTokenIssuer>();
@@ -54,7 +54,7 @@ public static class TimingProbe
                     var start = Stopwatch.GetTimestamp();
                     var result = await handler.ValidateAsync(isUnknown ? goneToken : badSignature);
                     var micros = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
-                    var expected = isUnknown ? TokenFailureReason.UnknownUser : TokenFailureReason.Tampered;
+                    var expected = isUnknown ? TokenFailureReason.UnknownUser : TokenFailureReason.InvalidSignature;
                     if (result.FailureReason != expected)
                     {
                         throw new InvalidOperationException($"expected {expected}, got {result.FailureReason}");

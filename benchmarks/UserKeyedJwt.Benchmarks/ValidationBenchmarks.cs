@@ -75,7 +75,7 @@ public class ValidationBenchmarks
     private async Task BuildAsync(World world)
     {
         var secret = BenchmarkHost.NewSecret();
-        var source = new InMemoryUserKeyMaterialSource();
+        var source = new InMemoryUserKeyInputsSource();
         var provider = BenchmarkHost.Build(source, secret, cacheSize: 4 * ManyUsers);
         _handler = provider.GetRequiredService<UserKeyedTokenHandler>();
         var issuer = provider.GetRequiredService<UserKeyedTokenIssuer>();
@@ -86,7 +86,7 @@ public class ValidationBenchmarks
 
         var users = world.HasFlag(World.ManyUsers) ? ManyUsers : 1;
         _manyUserTokens = new string[users];
-        UserKeyMaterial? firstUser = null;
+        UserKeyInputs? firstUser = null;
         for (var i = 0; i < users; i++)
         {
             var user = BenchmarkHost.NewUser();
@@ -126,7 +126,7 @@ public class ValidationBenchmarks
 
         // A genuine token of a known user, issued two days ago for a day.
         var past = BenchmarkHost.Build(source, secret, cacheSize: 0, new FixedTime(DateTimeOffset.UtcNow.AddDays(-2)));
-        _expiredToken = past.GetRequiredService<UserKeyedTokenIssuer>().Issue(new UserKeyMaterial(genuine.Subject, "s", "h")).Token;
+        _expiredToken = past.GetRequiredService<UserKeyedTokenIssuer>().Issue(new UserKeyInputs(genuine.Subject, "s", "h")).Token;
 
         // The same, but with the user's current key inputs: its kid is the cached key's, so it takes the warm path (D25),
         // which parses before it reads the lifetime.

@@ -8,7 +8,7 @@ namespace UserKeyedJwt.AspNetCore;
 /// <summary>
 /// For apps that validate with the older <c>JwtSecurityTokenHandler</c> (<c>JwtBearerOptions.UseSecurityTokenValidators = true</c>).
 /// That handler calls the synchronous <see cref="TokenValidationParameters.IssuerSigningKeyResolver"/> itself, which must do no
-/// I/O, so the user's key material is fetched beforehand, in <see cref="JwtBearerEvents.OnMessageReceived"/>.
+/// I/O, so the user's key inputs is fetched beforehand, in <see cref="JwtBearerEvents.OnMessageReceived"/>.
 /// </summary>
 /// <remarks>
 /// Not needed with the default <c>JwtBearerOptions.TokenHandlers</c> path, where <see cref="UserKeyedTokenHandler"/> does the

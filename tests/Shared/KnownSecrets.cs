@@ -12,7 +12,7 @@ internal static class KnownSecrets
 {
     private const int MinimumLength = 12;
 
-    public static IEnumerable<string> Of(IEnumerable<string> serverSecrets, IEnumerable<string> tokens, IEnumerable<UserKeyMaterial> materials)
+    public static IEnumerable<string> Of(IEnumerable<string> serverSecrets, IEnumerable<string> tokens, IEnumerable<UserKeyInputs> materials)
     {
         var secrets = serverSecrets.ToList();
         foreach (var token in tokens)
@@ -46,7 +46,7 @@ internal static class KnownSecrets
                     byte[] key;
                     try
                     {
-                        key = UserKeyDerivation.DeriveKey(Convert.FromBase64String(secret), material, purpose);
+                        key = SpecKeyDerivation.DeriveKey(Convert.FromBase64String(secret), material, purpose);
                     }
                     catch (FormatException)
                     {

@@ -91,7 +91,7 @@ public sealed class RedisOutageTests
         var loggedOut = node.Sessions.Start(alice);
         var live = node.Sessions.Start(alice);
         await node.Sessions.EndAsync(loggedOut.Session, Ct);
-        Assert.Equal(TokenFailureReason.Denylisted, await node.AccessAsync(loggedOut.AccessToken.Token));
+        Assert.Equal(TokenFailureReason.TokenRevoked, await node.AccessAsync(loggedOut.AccessToken.Token));
         await using var admin = await ConnectionMultiplexer.ConnectAsync(server.Configuration + ",allowAdmin=true");
 
         // Drop every other client's connection while requests are in flight, several times.
@@ -103,7 +103,7 @@ public sealed class RedisOutageTests
             outcomes.AddRange(await Task.WhenAll(inFlight));
         }
 
-        Assert.All(outcomes, reason => Assert.Contains(reason, new TokenFailureReason?[] { TokenFailureReason.Denylisted, TokenFailureReason.StoreUnavailable }));
+        Assert.All(outcomes, reason => Assert.Contains(reason, new TokenFailureReason?[] { TokenFailureReason.TokenRevoked, TokenFailureReason.StoreUnavailable }));
 
         // After the reconnect the live session works again and the ended one is still refused.
         var deadline = DateTime.UtcNow.AddSeconds(15);
@@ -116,13 +116,13 @@ public sealed class RedisOutageTests
         while (liveReason is not null && DateTime.UtcNow < deadline);
 
         Assert.Null(liveReason);
-        Assert.Equal(TokenFailureReason.Denylisted, await node.AccessAsync(loggedOut.AccessToken.Token));
+        Assert.Equal(TokenFailureReason.TokenRevoked, await node.AccessAsync(loggedOut.AccessToken.Token));
     }
 
-    private static (RedisNode Node, UserKeyMaterial Alice) NewNode(RedisServer server, Action<UserKeyedSessionOptions>? sessions)
+    private static (RedisNode Node, UserKeyInputs Alice) NewNode(RedisServer server, Action<UserKeyedSessionOptions>? sessions)
     {
-        var users = new InMemoryUserKeyMaterialSource();
-        var alice = new UserKeyMaterial("alice", "stamp-1", "hash-1");
+        var users = new InMemoryUserKeyInputsSource();
+        var alice = new UserKeyInputs("alice", "stamp-1", "hash-1");
         users.Set(alice);
         return (new RedisNode(server.Configuration, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), users, sessions), alice);
     }

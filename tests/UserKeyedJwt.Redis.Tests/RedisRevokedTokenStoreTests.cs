@@ -87,8 +87,8 @@ public sealed class RedisRevokedTokenStoreTests : IAsyncLifetime
     public async Task Sessions_LogoutOnOneNode_IsSeenOnAnother_AndReuseIsDetectedAcrossNodes()
     {
         var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        var users = new InMemoryUserKeyMaterialSource();
-        var alice = new UserKeyMaterial("alice", "stamp-1", "hash-1");
+        var users = new InMemoryUserKeyInputsSource();
+        var alice = new UserKeyInputs("alice", "stamp-1", "hash-1");
         users.Set(alice);
         await using var a = new RedisNode(_server.Configuration, secret, users);
         await using var b = new RedisNode(_server.Configuration, secret, users);
@@ -98,11 +98,11 @@ public sealed class RedisRevokedTokenStoreTests : IAsyncLifetime
         Assert.Null(await b.AccessAsync(phone.AccessToken.Token));
 
         await a.Sessions.EndAsync(phone.Session, Ct);
-        Assert.Equal(TokenFailureReason.Denylisted, await b.AccessAsync(phone.AccessToken.Token));
+        Assert.Equal(TokenFailureReason.TokenRevoked, await b.AccessAsync(phone.AccessToken.Token));
         Assert.Null(await b.AccessAsync(laptop.AccessToken.Token));
 
         Assert.Equal(RefreshRedemptionStatus.Redeemed, (await a.Sessions.RedeemAsync(laptop.RefreshToken.Token, Ct)).Status);
         Assert.Equal(RefreshRedemptionStatus.Reused, (await b.Sessions.RedeemAsync(laptop.RefreshToken.Token, Ct)).Status);
-        Assert.Equal(TokenFailureReason.Denylisted, await a.AccessAsync(laptop.AccessToken.Token));
+        Assert.Equal(TokenFailureReason.TokenRevoked, await a.AccessAsync(laptop.AccessToken.Token));
     }
 }

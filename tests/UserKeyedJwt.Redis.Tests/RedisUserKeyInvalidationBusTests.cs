@@ -26,21 +26,21 @@ public sealed class RedisUserKeyInvalidationBusTests
         await using var b = Node(server, secret, users);
         await WaitUntilAsync(() => a.Bus!.IsConnected && b.Bus!.IsConnected, "both buses connected");
 
-        var alice = users.Set(new UserKeyMaterial("alice", "stamp-1", "hash-1"));
+        var alice = users.Set(new UserKeyInputs("alice", "stamp-1", "hash-1"));
         var token = a.Issuer.Issue(alice).Token;
         Assert.Null(await b.AccessAsync(token));
         Assert.Null(await b.AccessAsync(token));
         Assert.Equal(1, users.Calls); // cached on b
 
         // A stamp rotation on node a: the shared store changes, a drops its entry and publishes.
-        users.Set(new UserKeyMaterial("alice", "stamp-2", "hash-1"));
+        users.Set(new UserKeyInputs("alice", "stamp-2", "hash-1"));
         var changed = Stopwatch.StartNew();
         a.Cache.Invalidate("alice");
-        await WaitUntilAsync(async () => await b.AccessAsync(token) == TokenFailureReason.Revoked, "node b revokes the token");
+        await WaitUntilAsync(async () => await b.AccessAsync(token) == TokenFailureReason.KeyInputsChanged, "node b revokes the token");
         Assert.InRange(changed.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(1));
 
         // And b caches again afterwards: the bus stays connected.
-        var fresh = a.Issuer.Issue(new UserKeyMaterial("alice", "stamp-2", "hash-1")).Token;
+        var fresh = a.Issuer.Issue(new UserKeyInputs("alice", "stamp-2", "hash-1")).Token;
         Assert.Null(await b.AccessAsync(fresh));
         var calls = users.Calls;
         Assert.Null(await b.AccessAsync(fresh));
@@ -56,7 +56,7 @@ public sealed class RedisUserKeyInvalidationBusTests
         await using var a = Node(server, secret, users);
         await using var b = Node(server, secret, users);
         await WaitUntilAsync(() => a.Bus!.IsConnected && b.Bus!.IsConnected, "both buses connected");
-        var token = a.Issuer.Issue(users.Set(new UserKeyMaterial("alice", "stamp-1", "hash-1"))).Token;
+        var token = a.Issuer.Issue(users.Set(new UserKeyInputs("alice", "stamp-1", "hash-1"))).Token;
         Assert.Null(await b.AccessAsync(token));
 
         await server.StopAsync();
@@ -69,19 +69,19 @@ public sealed class RedisUserKeyInvalidationBusTests
         Assert.Equal(calls + 2, users.Calls);
 
         // A change whose message cannot be delivered still revokes on the other node at the very next request.
-        users.Set(new UserKeyMaterial("alice", "stamp-2", "hash-1"));
+        users.Set(new UserKeyInputs("alice", "stamp-2", "hash-1"));
         a.Cache.Invalidate("alice");
-        Assert.Equal(TokenFailureReason.Revoked, await b.AccessAsync(token));
+        Assert.Equal(TokenFailureReason.KeyInputsChanged, await b.AccessAsync(token));
         Assert.Contains(b.Logs.GetSnapshot(), r => r.Id.Id == 3004);
 
         await server.StartAgainAsync();
         await WaitUntilAsync(() => a.Bus!.IsConnected && b.Bus!.IsConnected, "both buses reconnected");
-        var fresh = a.Issuer.Issue(new UserKeyMaterial("alice", "stamp-2", "hash-1")).Token;
+        var fresh = a.Issuer.Issue(new UserKeyInputs("alice", "stamp-2", "hash-1")).Token;
         Assert.Null(await b.AccessAsync(fresh));
         calls = users.Calls;
         Assert.Null(await b.AccessAsync(fresh));
         Assert.Equal(calls, users.Calls);
-        Assert.Equal(TokenFailureReason.Revoked, await b.AccessAsync(token));
+        Assert.Equal(TokenFailureReason.KeyInputsChanged, await b.AccessAsync(token));
     }
 
     [Fact]
@@ -123,7 +123,7 @@ public sealed class RedisUserKeyInvalidationBusTests
 
     // The nodes' revocation list is on the same Redis; it fails open here so that these tests see the key cache alone (its
     // fail-closed default is tested in RedisOutageTests).
-    private static RedisNode Node(RedisServer server, string secret, IUserKeyMaterialSource users) =>
+    private static RedisNode Node(RedisServer server, string secret, IUserKeyInputsSource users) =>
         new(server.Configuration, secret, users, sessions: o => o.RevocationStoreFailure = RevocationStoreFailureMode.FailOpen, invalidation: o =>
         {
             o.HeartbeatInterval = TimeSpan.FromMilliseconds(200);
@@ -146,20 +146,20 @@ public sealed class RedisUserKeyInvalidationBusTests
     }
 
     /// <summary>The shared user store of both nodes; counts lookups.</summary>
-    private sealed class CountingUsers : IUserKeyMaterialSource
+    private sealed class CountingUsers : IUserKeyInputsSource
     {
-        private readonly InMemoryUserKeyMaterialSource _inner = new();
+        private readonly InMemoryUserKeyInputsSource _inner = new();
         private int _calls;
 
         public int Calls => Volatile.Read(ref _calls);
 
-        public UserKeyMaterial Set(UserKeyMaterial material)
+        public UserKeyInputs Set(UserKeyInputs material)
         {
             _inner.Set(material);
             return material;
         }
 
-        public ValueTask<UserKeyMaterial?> FindAsync(string userId, CancellationToken cancellationToken)
+        public ValueTask<UserKeyInputs?> FindAsync(string userId, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _calls);
             return _inner.FindAsync(userId, cancellationToken);

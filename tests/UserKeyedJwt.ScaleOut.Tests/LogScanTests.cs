@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.Tokens;
 using UserKeyedJwt.ScaleOut.Tests.Support;
+using UserKeyedJwt.Tests.Shared;
 
 namespace UserKeyedJwt.ScaleOut.Tests;
 
@@ -12,8 +13,8 @@ public sealed class LogScanTests
     public void FindLeaks_EachKindOfSecretPlanted_IsReported_NeverEchoed()
     {
         var serverSecret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        var material = new UserKeyMaterial("user-1", "STAMP-0123456789ABCDEF", "AQAAAAIAAYagAAAAEHashHashHash");
-        var key = UserKeyDerivation.DeriveKey(Convert.FromBase64String(serverSecret), material, TokenPurpose.Access);
+        var material = new UserKeyInputs("user-1", "STAMP-0123456789ABCDEF", "AQAAAAIAAYagAAAAEHashHashHash");
+        var key = SpecKeyDerivation.DeriveKey(Convert.FromBase64String(serverSecret), material, TokenPurpose.Access);
         var token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyLTEifQ.c2lnbmF0dXJlLXNpZ25hdHVyZQ";
         var secrets = LogScan.Secrets(serverSecret, ["correct horse battery"], [token], [material]).ToList();
         string[] planted =

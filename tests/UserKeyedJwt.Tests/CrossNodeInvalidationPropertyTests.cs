@@ -33,7 +33,7 @@ public class CrossNodeInvalidationPropertyTests
     public async Task EveryNode_AcceptsATokenIffItsKeyInputsAreCurrent(Step[] steps)
     {
         var secret = CoreFixture.NewSecret();
-        var store = new InMemoryUserKeyMaterialSource();
+        var store = new InMemoryUserKeyInputsSource();
         var hub = new Hub();
         var start = CoreFixture.Start;
         var nodes = Enumerable.Range(0, Nodes).Select(i => new CoreFixture(
@@ -47,10 +47,10 @@ public class CrossNodeInvalidationPropertyTests
             bus: hub.Join(i))).ToArray();
         try
         {
-            var current = new UserKeyMaterial[Users];
+            var current = new UserKeyInputs[Users];
             for (var u = 0; u < Users; u++)
             {
-                current[u] = new UserKeyMaterial("user-" + u, "stamp-0", "hash-" + u);
+                current[u] = new UserKeyInputs("user-" + u, "stamp-0", "hash-" + u);
                 store.Set(current[u]);
             }
 
@@ -59,7 +59,7 @@ public class CrossNodeInvalidationPropertyTests
                 hub.SetConnected(n, true);
             }
 
-            var tokens = new List<(int User, UserKeyMaterial Material, string Token)>();
+            var tokens = new List<(int User, UserKeyInputs Material, string Token)>();
             var changedAt = new DateTimeOffset[Users];
             var ttl = new UserKeyedJwtOptions().KeyCacheTtl;
             var version = 0;
@@ -83,7 +83,7 @@ public class CrossNodeInvalidationPropertyTests
                         break;
                     case StepKind.ChangeStamp:
                         // What UserKeyedUserManager does: save, then invalidate on the node that made the change.
-                        current[user] = new UserKeyMaterial("user-" + user, "stamp-" + ++version, "hash-" + user);
+                        current[user] = new UserKeyInputs("user-" + user, "stamp-" + ++version, "hash-" + user);
                         store.Set(current[user]);
                         changedAt[user] = node.Time.GetUtcNow();
                         node.Cache.Invalidate("user-" + user);

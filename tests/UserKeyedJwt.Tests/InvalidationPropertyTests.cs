@@ -46,7 +46,7 @@ public class InvalidationPropertyTests
             Assert.True(expected == result.IsValid, $"after {change}: expected valid={expected}, got {result.FailureReason}");
             if (!expected)
             {
-                Assert.Contains(result.FailureReason, new TokenFailureReason?[] { TokenFailureReason.Revoked, TokenFailureReason.UnknownUser, TokenFailureReason.Forged });
+                Assert.Contains(result.FailureReason, new TokenFailureReason?[] { TokenFailureReason.KeyInputsChanged, TokenFailureReason.UnknownUser, TokenFailureReason.UnknownServerSecret });
             }
         }
     }
@@ -84,9 +84,9 @@ public class InvalidationPropertyTests
         using var f = new CoreFixture();
         f.Users.Set(a.Material);
         // B has the same stamp, password hash and extra inputs as A: only the id differs.
-        f.Users.Set(new UserKeyMaterial(b.Material.UserId, a.Material.SecurityStamp, a.Material.PasswordHash, a.Material.ExtraInputs));
+        f.Users.Set(new UserKeyInputs(b.Material.UserId, a.Material.SecurityStamp, a.Material.PasswordHash, a.Material.ExtraInputs));
         var tokenA = f.Issuer.Issue(a.Material).Token;
-        var tokenB = f.Issuer.Issue(new UserKeyMaterial(b.Material.UserId, a.Material.SecurityStamp, a.Material.PasswordHash, a.Material.ExtraInputs)).Token;
+        var tokenB = f.Issuer.Issue(new UserKeyInputs(b.Material.UserId, a.Material.SecurityStamp, a.Material.PasswordHash, a.Material.ExtraInputs)).Token;
 
         var asIssued = await f.Handler.ValidateAsync(tokenA);
         Assert.True(asIssued.IsValid);
@@ -95,8 +95,8 @@ public class InvalidationPropertyTests
         var calls = f.Source.Calls;
         var subSwapped = Tokens.WithPayloadClaim(tokenA, "sub", b.Material.UserId);
         var grafted = Tokens.Graft(header: tokenB, payload: tokenA, signature: tokenB);
-        Assert.Equal(TokenFailureReason.Forged, (await f.Handler.ValidateAsync(subSwapped)).FailureReason);
-        Assert.Equal(TokenFailureReason.Forged, (await f.Handler.ValidateAsync(grafted)).FailureReason);
+        Assert.Equal(TokenFailureReason.InvalidKidTag, (await f.Handler.ValidateAsync(subSwapped)).FailureReason);
+        Assert.Equal(TokenFailureReason.InvalidKidTag, (await f.Handler.ValidateAsync(grafted)).FailureReason);
         Assert.Equal(calls, f.Source.Calls);
     }
 
@@ -142,18 +142,18 @@ public class InvalidationPropertyTests
 
             var result = await f.Handler.ValidateAsync(forged);
 
-            Assert.Contains(result.FailureReason, new TokenFailureReason?[] { TokenFailureReason.Forged, TokenFailureReason.Malformed });
+            Assert.Contains(result.FailureReason, new TokenFailureReason?[] { TokenFailureReason.InvalidKidTag, TokenFailureReason.Malformed });
         }
 
         Assert.Equal(0, f.Source.Calls);
     }
 
-    private static bool SameKeyInputs(UserKeyMaterial a, UserKeyMaterial b) =>
+    private static bool SameKeyInputs(UserKeyInputs a, UserKeyInputs b) =>
         a.UserId == b.UserId && (a.SecurityStamp ?? "") == (b.SecurityStamp ?? "") && (a.PasswordHash ?? "") == (b.PasswordHash ?? "")
         && a.ExtraInputs.Count == b.ExtraInputs.Count
         && a.ExtraInputs.All(p => b.ExtraInputs.TryGetValue(p.Key, out var v) && (v ?? "") == (p.Value ?? ""));
 
-    public sealed record UserCase(UserKeyMaterial Material)
+    public sealed record UserCase(UserKeyInputs Material)
     {
         public override string ToString() =>
             $"UserCase(id={Material.UserId}, stamp={Material.SecurityStamp}, hash={Material.PasswordHash}, extra=[{string.Join(",", Material.ExtraInputs.Select(p => $"{p.Key}={p.Value}"))}])";
@@ -180,7 +180,7 @@ public class InvalidationPropertyTests
              from hash in Gen.OneOf(Text, Gen.Constant<string>(null!))
              from extraNames in Gen.Elements("tenant", "status", "Role", "é").ArrayOf()
              from extraValue in Text
-             select new UserCase(new UserKeyMaterial(
+             select new UserCase(new UserKeyInputs(
                  id,
                  stamp,
                  hash,
@@ -204,11 +204,11 @@ public class InvalidationPropertyTests
     }
 
     /// <summary>The mutable world a token lives in: the user's stored material and the ring.</summary>
-    private sealed class World(CoreFixture f, RingControl ring, UserKeyMaterial material)
+    private sealed class World(CoreFixture f, RingControl ring, UserKeyInputs material)
     {
         private int _secrets;
 
-        public UserKeyMaterial Material { get; private set; } = Store(f, material);
+        public UserKeyInputs Material { get; private set; } = Store(f, material);
 
         public void Apply(Change change)
         {
@@ -216,19 +216,19 @@ public class InvalidationPropertyTests
             switch (change.Kind)
             {
                 case ChangeKind.PasswordHash:
-                    Update(new UserKeyMaterial(m.UserId, m.SecurityStamp, m.PasswordHash + "|" + change.Value + "p", m.ExtraInputs));
+                    Update(new UserKeyInputs(m.UserId, m.SecurityStamp, m.PasswordHash + "|" + change.Value + "p", m.ExtraInputs));
                     break;
                 case ChangeKind.SecurityStamp:
-                    Update(new UserKeyMaterial(m.UserId, Guid.NewGuid().ToString("N"), m.PasswordHash, m.ExtraInputs));
+                    Update(new UserKeyInputs(m.UserId, Guid.NewGuid().ToString("N"), m.PasswordHash, m.ExtraInputs));
                     break;
                 case ChangeKind.UserId:
                     f.Users.Remove(m.UserId);
                     f.Cache.Invalidate(m.UserId);
-                    Update(new UserKeyMaterial(m.UserId + "~" + change.Value, m.SecurityStamp, m.PasswordHash, m.ExtraInputs));
+                    Update(new UserKeyInputs(m.UserId + "~" + change.Value, m.SecurityStamp, m.PasswordHash, m.ExtraInputs));
                     break;
                 case ChangeKind.SetExtraInput:
                     var set = new Dictionary<string, string?>(m.ExtraInputs, StringComparer.Ordinal) { ["k" + change.Value.Length % 3] = change.Value + "!" };
-                    Update(new UserKeyMaterial(m.UserId, m.SecurityStamp, m.PasswordHash, set));
+                    Update(new UserKeyInputs(m.UserId, m.SecurityStamp, m.PasswordHash, set));
                     break;
                 case ChangeKind.RemoveExtraInput:
                     var removed = new Dictionary<string, string?>(m.ExtraInputs, StringComparer.Ordinal);
@@ -237,7 +237,7 @@ public class InvalidationPropertyTests
                         removed.Remove(removed.Keys.First());
                     }
 
-                    Update(new UserKeyMaterial(m.UserId, m.SecurityStamp, m.PasswordHash, removed));
+                    Update(new UserKeyInputs(m.UserId, m.SecurityStamp, m.PasswordHash, removed));
                     break;
                 case ChangeKind.RotateInNewActiveSecret:
                     AddActiveSecret();
@@ -260,19 +260,19 @@ public class InvalidationPropertyTests
                     break;
                 case ChangeKind.Unrelated:
                     // A display-name change: the store is written again with the same key inputs.
-                    Update(new UserKeyMaterial(m.UserId, m.SecurityStamp, m.PasswordHash, m.ExtraInputs));
+                    Update(new UserKeyInputs(m.UserId, m.SecurityStamp, m.PasswordHash, m.ExtraInputs));
                     break;
             }
         }
 
-        private static UserKeyMaterial Store(CoreFixture f, UserKeyMaterial material)
+        private static UserKeyInputs Store(CoreFixture f, UserKeyInputs material)
         {
             f.Users.Set(material);
             f.Cache.Invalidate(material.UserId);
             return material;
         }
 
-        private void Update(UserKeyMaterial material) => Material = Store(f, material);
+        private void Update(UserKeyInputs material) => Material = Store(f, material);
 
         private void AddActiveSecret()
         {

@@ -26,7 +26,7 @@ public class LegacyHandlerTests
 
         f.AddUser(stamp: "stamp-2");
         var revoked = await f.Handler.PrefetchAsync(token, template, cancellationToken: Ct);
-        Assert.Equal(TokenFailureReason.Revoked, revoked.FailureReason);
+        Assert.Equal(TokenFailureReason.KeyInputsChanged, revoked.FailureReason);
         Assert.Null(revoked.ValidationParameters);
     }
 

@@ -9,9 +9,9 @@ public class ReadmeQuickStartTests
     [Fact]
     public async Task QuickStart_StampRotation_RevokesTheToken()
     {
-        var users = new InMemoryUserKeyMaterialSource();
+        var users = new InMemoryUserKeyInputsSource();
         var services = new ServiceCollection()
-            .AddSingleton<IUserKeyMaterialSource>(users)
+            .AddSingleton<IUserKeyInputsSource>(users)
             .AddUserKeyedJwt(o =>
             {
                 o.Issuer = "https://auth.example.com";
@@ -22,13 +22,13 @@ public class ReadmeQuickStartTests
         var issuer = provider.GetRequiredService<UserKeyedTokenIssuer>();
         var handler = provider.GetRequiredService<UserKeyedTokenHandler>();
 
-        var alice = new UserKeyMaterial("alice", securityStamp: "stamp-1", passwordHash: "AQAAAA...");
+        var alice = new UserKeyInputs("alice", securityStamp: "stamp-1", passwordHash: "AQAAAA...");
         users.Set(alice);
         var token = issuer.Issue(alice).Token;
         Assert.True((await handler.ValidateAsync(token, cancellationToken: TestContext.Current.CancellationToken)).IsValid);
 
-        users.Set(new UserKeyMaterial("alice", "stamp-2", "AQAAAA..."));
+        users.Set(new UserKeyInputs("alice", "stamp-2", "AQAAAA..."));
         provider.GetRequiredService<IUserKeyCache>().Invalidate("alice");
-        Assert.Equal(TokenFailureReason.Revoked, (await handler.ValidateAsync(token, cancellationToken: TestContext.Current.CancellationToken)).FailureReason);
+        Assert.Equal(TokenFailureReason.KeyInputsChanged, (await handler.ValidateAsync(token, cancellationToken: TestContext.Current.CancellationToken)).FailureReason);
     }
 }

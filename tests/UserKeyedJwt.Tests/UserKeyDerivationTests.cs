@@ -6,30 +6,33 @@ namespace UserKeyedJwt.Tests;
 public class UserKeyDerivationTests
 {
     [Property(MaxTest = 200)]
-    public bool Expand_OneBlock_EqualsRfc5869Hkdf(string userId, string? stamp, string? hash, bool refresh, byte[] secret)
+    public bool DeriveKey_AnyInputs_IsRfc5869HkdfOfTheDocumentedInfo(string userId, string? stamp, string? hash, bool refresh, byte[] secret)
     {
-        if (string.IsNullOrEmpty(userId) || HasLoneSurrogate(userId) || HasLoneSurrogate(stamp) || HasLoneSurrogate(hash))
+        if (string.IsNullOrEmpty(userId) || userId.Length > UserKeyInputs.MaxUserIdLength || HasLoneSurrogate(userId) || HasLoneSurrogate(stamp) || HasLoneSurrogate(hash))
         {
             return true;
         }
 
-        var material = new UserKeyMaterial(userId, stamp, hash, new Dictionary<string, string?> { ["b"] = hash, ["a"] = stamp });
-        var purpose = refresh ? TokenPurpose.Refresh : TokenPurpose.Access;
-        var prk = HKDF.Extract(HashAlgorithmName.SHA256, secret ?? []);
-        var key = new byte[32];
-        var twoBlocks = new byte[64];
+        // Written here from the document, independently of the library's encoder.
+        var inputs = new UserKeyInputs(userId, stamp, hash, new Dictionary<string, string?> { ["b"] = hash, ["a"] = stamp });
+        var purpose = refresh ? "refresh" : "access";
+        byte[] info = [.. Enc("UserKeyedJwt/v1/" + purpose), .. Enc(userId), .. Enc(stamp), .. Enc(hash), .. Enc("a"), .. Enc(stamp), .. Enc("b"), .. Enc(hash)];
+        var expected = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret ?? [], 32, salt: [], info);
 
-        // The 32-byte key is HKDF-Expand's T(1), computed as one HMAC (D27); 64 bytes take the platform's HKDF-Expand,
-        // whose first block is the same T(1) by RFC 5869.
-        UserKeyDerivation.Expand(prk, material, purpose, key);
-        UserKeyDerivation.Expand(prk, material, purpose, twoBlocks);
+        return expected.AsSpan().SequenceEqual(UserKeyDerivation.DeriveKey(secret ?? [], inputs, refresh ? TokenPurpose.Refresh : TokenPurpose.Access));
+    }
 
-        return key.AsSpan().SequenceEqual(twoBlocks.AsSpan(0, 32)) && key.AsSpan().SequenceEqual(UserKeyDerivation.DeriveKey(secret ?? [], material, purpose));
+    private static byte[] Enc(string? value)
+    {
+        var utf8 = System.Text.Encoding.UTF8.GetBytes(value ?? string.Empty);
+        var length = new byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(length, utf8.Length);
+        return [.. length, .. utf8];
     }
 
     [Fact]
     public void DeriveKey_LoneSurrogateInAnInput_Throws() =>
-        Assert.Throws<System.Text.EncoderFallbackException>(() => UserKeyDerivation.DeriveKey(new byte[32], new UserKeyMaterial("u\uD800", "s", "h"), TokenPurpose.Access));
+        Assert.Throws<System.Text.EncoderFallbackException>(() => UserKeyDerivation.DeriveKey(new byte[32], new UserKeyInputs("u\uD800", "s", "h"), TokenPurpose.Access));
 
     private static bool HasLoneSurrogate(string? s)
     {

@@ -54,7 +54,7 @@ public class UserKeyedTokenHandlerTests
             _ => f.AddUser(extra: new Dictionary<string, string?> { ["tenant"] = "b" }),
         };
 
-        Assert.Equal(TokenFailureReason.Revoked, (await f.Handler.ValidateAsync(token, cancellationToken: Ct)).FailureReason);
+        Assert.Equal(TokenFailureReason.KeyInputsChanged, (await f.Handler.ValidateAsync(token, cancellationToken: Ct)).FailureReason);
     }
 
     [Fact]
@@ -132,7 +132,7 @@ public class UserKeyedTokenHandlerTests
 
         var result = await f.Handler.ValidateAsync(Tokens.WithPayloadClaim(token, "jti", "another"), cancellationToken: Ct);
 
-        Assert.Equal(TokenFailureReason.Tampered, result.FailureReason);
+        Assert.Equal(TokenFailureReason.InvalidSignature, result.FailureReason);
     }
 
     [Fact]
@@ -144,11 +144,11 @@ public class UserKeyedTokenHandlerTests
 
         var result = await f.Handler.ValidateAsync(Tokens.WithPayloadClaim(token, "role", "admin"), cancellationToken: Ct);
 
-        Assert.Equal(TokenFailureReason.Tampered, result.FailureReason);
+        Assert.Equal(TokenFailureReason.InvalidSignature, result.FailureReason);
     }
 
     [Fact]
-    public async Task ValidateAsync_CachedUserWithForgedTag_IsForged()
+    public async Task ValidateAsync_CachedUserWithForgedTag_IsInvalidKidTag()
     {
         using var f = new CoreFixture();
         var genuine = f.Issuer.Issue(f.AddUser()).Token;
@@ -157,7 +157,7 @@ public class UserKeyedTokenHandlerTests
         var forgedKid = kid[..^22] + new string('A', 22);
         var forged = Tokens.Sign(new Dictionary<string, string> { ["alg"] = "HS256", ["kid"] = forgedKid, ["typ"] = "at+jwt" }, Tokens.Payload(f, "user-1"), new byte[32]);
 
-        Assert.Equal(TokenFailureReason.Forged, (await f.Handler.ValidateAsync(forged, cancellationToken: Ct)).FailureReason);
+        Assert.Equal(TokenFailureReason.InvalidKidTag, (await f.Handler.ValidateAsync(forged, cancellationToken: Ct)).FailureReason);
         Assert.Equal(1, f.Source.Calls);
     }
 
@@ -174,11 +174,11 @@ public class UserKeyedTokenHandlerTests
         var token = Tokens.Sign(new Dictionary<string, string> { ["alg"] = "HS256", ["kid"] = kid, ["typ"] = "at+jwt" }, payload, new byte[32]);
 
         // The kid is genuine and the lifetime is not over, so only the signature can fail; lifetime arithmetic must not throw.
-        Assert.Equal(TokenFailureReason.Tampered, (await f.Handler.ValidateAsync(token, cancellationToken: Ct)).FailureReason);
+        Assert.Equal(TokenFailureReason.InvalidSignature, (await f.Handler.ValidateAsync(token, cancellationToken: Ct)).FailureReason);
     }
 
     [Fact]
-    public async Task ValidateAsync_SubjectSwapped_IsForgedWithoutLookup()
+    public async Task ValidateAsync_SubjectSwapped_IsInvalidKidTagWithoutLookup()
     {
         using var f = new CoreFixture();
         var token = f.Issuer.Issue(f.AddUser()).Token;
@@ -186,7 +186,7 @@ public class UserKeyedTokenHandlerTests
 
         var result = await f.Handler.ValidateAsync(Tokens.WithPayloadClaim(token, "sub", "user-2"), cancellationToken: Ct);
 
-        Assert.Equal(TokenFailureReason.Forged, result.FailureReason);
+        Assert.Equal(TokenFailureReason.InvalidKidTag, result.FailureReason);
         Assert.Equal(0, f.Source.Calls);
     }
 
@@ -195,7 +195,7 @@ public class UserKeyedTokenHandlerTests
     {
         var source = new ThrowingSource();
         using var f = new CoreFixture(source: source);
-        var token = f.Issuer.Issue(new UserKeyMaterial("user-1", "s", "h")).Token;
+        var token = f.Issuer.Issue(new UserKeyInputs("user-1", "s", "h")).Token;
 
         var result = await f.Handler.ValidateAsync(token, cancellationToken: Ct);
 
@@ -207,7 +207,7 @@ public class UserKeyedTokenHandlerTests
     {
         var source = new HangingSource();
         using var f = new CoreFixture(o => o.StoreTimeout = TimeSpan.FromSeconds(2), source: source);
-        var token = f.Issuer.Issue(new UserKeyMaterial("user-1", "s", "h")).Token;
+        var token = f.Issuer.Issue(new UserKeyInputs("user-1", "s", "h")).Token;
 
         var pending = f.Handler.ValidateAsync(token, cancellationToken: Ct);
         await source.Entered.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
@@ -221,9 +221,9 @@ public class UserKeyedTokenHandlerTests
     [Fact]
     public async Task ValidateAsync_SourceAnswersWithAnotherUser_IsUnknownUser()
     {
-        var source = new FixedSource(new UserKeyMaterial("someone-else", "s", "h"));
+        var source = new FixedSource(new UserKeyInputs("someone-else", "s", "h"));
         using var f = new CoreFixture(source: source);
-        var token = f.Issuer.Issue(new UserKeyMaterial("user-1", "s", "h")).Token;
+        var token = f.Issuer.Issue(new UserKeyInputs("user-1", "s", "h")).Token;
 
         Assert.Equal(TokenFailureReason.UnknownUser, (await f.Handler.ValidateAsync(token, cancellationToken: Ct)).FailureReason);
     }
@@ -249,7 +249,7 @@ public class UserKeyedTokenHandlerTests
         var genuine = await f.Handler.ValidateTokenAsync(token, permissive);
 
         Assert.False(tampered.IsValid);
-        Assert.Equal(TokenFailureReason.Tampered, Assert.IsType<UserKeyedTokenValidationException>(tampered.Exception).Reason);
+        Assert.Equal(TokenFailureReason.InvalidSignature, Assert.IsType<UserKeyedTokenValidationException>(tampered.Exception).Reason);
         Assert.True(genuine.IsValid);
         Assert.Equal("user-1", genuine.ClaimsIdentity.Name); // the caller's claim mapping is kept
     }
@@ -365,14 +365,14 @@ public class UserKeyedTokenHandlerTests
     {
         using var f = new CoreFixture();
         var services = new ServiceCollection();
-        services.AddSingleton<IUserKeyMaterialSource>(f.Users);
+        services.AddSingleton<IUserKeyInputsSource>(f.Users);
         services.AddUserKeyedJwt(o => { o.Issuer = "i"; o.Audience = "a"; o.ServerSecrets.Add(new ServerSecretOptions { Id = "s1", Secret = CoreFixture.NewSecret() }); });
         services.AddUserKeyedJwt(o => o.AccessTokenLifetime = TimeSpan.FromMinutes(3));
         await using var provider = services.BuildServiceProvider();
 
         Assert.Same(provider.GetRequiredService<UserKeyedTokenHandler>(), provider.GetRequiredService<UserKeyedTokenHandler>());
         Assert.Single(services, d => d.ServiceType == typeof(UserKeyedTokenHandler));
-        Assert.Equal(TimeSpan.FromMinutes(3), provider.GetRequiredService<UserKeyedTokenIssuer>().Issue(new UserKeyMaterial("u", "s", "h")).Lifetime);
+        Assert.Equal(TimeSpan.FromMinutes(3), provider.GetRequiredService<UserKeyedTokenIssuer>().Issue(new UserKeyInputs("u", "s", "h")).Lifetime);
     }
 
     internal static void Use(UserKeyedJwtOptions o, string secret)
@@ -381,17 +381,17 @@ public class UserKeyedTokenHandlerTests
         o.ServerSecrets.Add(new ServerSecretOptions { Id = "s1", Secret = secret });
     }
 
-    private sealed class ThrowingSource : IUserKeyMaterialSource
+    private sealed class ThrowingSource : IUserKeyInputsSource
     {
-        public ValueTask<UserKeyMaterial?> FindAsync(string userId, CancellationToken cancellationToken) =>
-            ValueTask.FromException<UserKeyMaterial?>(new InvalidOperationException("database is down"));
+        public ValueTask<UserKeyInputs?> FindAsync(string userId, CancellationToken cancellationToken) =>
+            ValueTask.FromException<UserKeyInputs?>(new InvalidOperationException("database is down"));
     }
 
-    private sealed class HangingSource : IUserKeyMaterialSource
+    private sealed class HangingSource : IUserKeyInputsSource
     {
         public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public async ValueTask<UserKeyMaterial?> FindAsync(string userId, CancellationToken cancellationToken)
+        public async ValueTask<UserKeyInputs?> FindAsync(string userId, CancellationToken cancellationToken)
         {
             Entered.TrySetResult();
             // Ignores its token on purpose: the handler must not wait for it anyway.
@@ -400,8 +400,8 @@ public class UserKeyedTokenHandlerTests
         }
     }
 
-    private sealed class FixedSource(UserKeyMaterial material) : IUserKeyMaterialSource
+    private sealed class FixedSource(UserKeyInputs material) : IUserKeyInputsSource
     {
-        public ValueTask<UserKeyMaterial?> FindAsync(string userId, CancellationToken cancellationToken) => ValueTask.FromResult<UserKeyMaterial?>(material);
+        public ValueTask<UserKeyInputs?> FindAsync(string userId, CancellationToken cancellationToken) => ValueTask.FromResult<UserKeyInputs?>(material);
     }
 }

@@ -103,7 +103,7 @@ internal static class BenchmarkEndpoints
             var claims = new Dictionary<string, object>(StringComparer.Ordinal) { ["sub"] = user.Id, ["jti"] = Guid.NewGuid().ToString("N") };
             var staticToken = writer.CreateToken(new SecurityTokenDescriptor
             {
-                Subject = new ClaimsIdentity(issued.Claims),
+                Subject = new ClaimsIdentity([new Claim("name", user.UserName ?? string.Empty)]),
                 Claims = claims,
                 Issuer = options.Value.Issuer,
                 Audience = options.Value.Audience,
@@ -113,7 +113,7 @@ internal static class BenchmarkEndpoints
                 TokenType = "at+jwt",
                 SigningCredentials = new SigningCredentials(key.Key, SecurityAlgorithms.HmacSha256),
             });
-            created.Add(new BenchmarkUser(user.Id, issued.AccessToken, staticToken));
+            created.Add(new BenchmarkUser(user.Id, issued.Token, staticToken));
         }
 
         return TypedResults.Ok(created);

@@ -8,46 +8,29 @@ using UserKeyedJwt.AspNetCore.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers JwtBearer authentication that validates UserKeyedJwt tokens.</summary>
+/// <summary>Registers JwtBearer authentication that validates UserKeyedJwt tokens: the overloads of <c>AddJwtBearer</c>.</summary>
 /// <remarks>
-/// Every overload calls the full one. Calling it twice is harmless: services are added once, a scheme is added once, and a
-/// configuration delegate that was applied already is not applied again (a new delegate is applied as well).
+/// The core (server secrets, issuer, audience, lifetimes) is configured with <c>services.AddUserKeyedJwt(...)</c> or bound
+/// from the <c>UserKeyedJwt</c> configuration section. Every overload calls the full one, and calling it twice for one scheme
+/// is harmless: the scheme is added once, and a second delegate configures it as well.
 /// </remarks>
 public static class UserKeyedJwtBearerExtensions
 {
-    // Identifies the one-time ValidateOnStart registration in the registry's set of applied delegates.
-    private static readonly Action ValidateOnStartMarker = static () => { };
-
-    /// <summary>
-    /// Adds the <see cref="UserKeyedJwtDefaults.AuthenticationScheme"/> scheme. Configure <see cref="UserKeyedJwtOptions"/>
-    /// elsewhere, for example with <c>services.AddOptions&lt;UserKeyedJwtOptions&gt;().BindConfiguration("UserKeyedJwt")</c>.
-    /// </summary>
+    /// <summary>Adds the <see cref="UserKeyedJwtDefaults.AuthenticationScheme"/> scheme.</summary>
     public static AuthenticationBuilder AddUserKeyedJwtBearer(this AuthenticationBuilder builder)
-        => builder.AddUserKeyedJwtBearer(UserKeyedJwtDefaults.AuthenticationScheme, displayName: null, static _ => { }, static _ => { });
+        => builder.AddUserKeyedJwtBearer(UserKeyedJwtDefaults.AuthenticationScheme, displayName: null, static _ => { });
 
-    /// <summary>Adds a UserKeyedJwt bearer scheme named <paramref name="authenticationScheme"/>.</summary>
-    public static AuthenticationBuilder AddUserKeyedJwtBearer(this AuthenticationBuilder builder, string authenticationScheme)
-        => builder.AddUserKeyedJwtBearer(authenticationScheme, displayName: null, static _ => { }, static _ => { });
+    /// <summary>Adds the <see cref="UserKeyedJwtDefaults.AuthenticationScheme"/> scheme and configures its JwtBearer options.</summary>
+    public static AuthenticationBuilder AddUserKeyedJwtBearer(this AuthenticationBuilder builder, Action<JwtBearerOptions> configureOptions)
+        => builder.AddUserKeyedJwtBearer(UserKeyedJwtDefaults.AuthenticationScheme, displayName: null, configureOptions);
 
-    /// <summary>Adds the <see cref="UserKeyedJwtDefaults.AuthenticationScheme"/> scheme and configures the core.</summary>
-    public static AuthenticationBuilder AddUserKeyedJwtBearer(this AuthenticationBuilder builder, Action<UserKeyedJwtOptions> configure)
-        => builder.AddUserKeyedJwtBearer(UserKeyedJwtDefaults.AuthenticationScheme, displayName: null, configure, static _ => { });
-
-    /// <summary>Adds a UserKeyedJwt bearer scheme named <paramref name="authenticationScheme"/> and configures the core.</summary>
-    public static AuthenticationBuilder AddUserKeyedJwtBearer(this AuthenticationBuilder builder, string authenticationScheme, Action<UserKeyedJwtOptions> configure)
-        => builder.AddUserKeyedJwtBearer(authenticationScheme, displayName: null, configure, static _ => { });
-
-    /// <summary>Adds the <see cref="UserKeyedJwtDefaults.AuthenticationScheme"/> scheme, configures the core and JwtBearer.</summary>
-    public static AuthenticationBuilder AddUserKeyedJwtBearer(this AuthenticationBuilder builder, Action<UserKeyedJwtOptions> configure, Action<JwtBearerOptions> configureBearer)
-        => builder.AddUserKeyedJwtBearer(UserKeyedJwtDefaults.AuthenticationScheme, displayName: null, configure, configureBearer);
-
-    /// <summary>Adds a UserKeyedJwt bearer scheme named <paramref name="authenticationScheme"/>, configures the core and JwtBearer.</summary>
-    public static AuthenticationBuilder AddUserKeyedJwtBearer(this AuthenticationBuilder builder, string authenticationScheme, Action<UserKeyedJwtOptions> configure, Action<JwtBearerOptions> configureBearer)
-        => builder.AddUserKeyedJwtBearer(authenticationScheme, displayName: null, configure, configureBearer);
+    /// <summary>Adds a UserKeyedJwt scheme named <paramref name="authenticationScheme"/> and configures its JwtBearer options.</summary>
+    public static AuthenticationBuilder AddUserKeyedJwtBearer(this AuthenticationBuilder builder, string authenticationScheme, Action<JwtBearerOptions> configureOptions)
+        => builder.AddUserKeyedJwtBearer(authenticationScheme, displayName: null, configureOptions);
 
     /// <summary>
-    /// Adds a JwtBearer scheme that validates UserKeyedJwt tokens, and the core services through
-    /// <see cref="UserKeyedJwtServiceCollectionExtensions.AddUserKeyedJwt(IServiceCollection, Action{UserKeyedJwtOptions})"/>.
+    /// Adds a JwtBearer scheme that validates UserKeyedJwt tokens, and the core services
+    /// (<see cref="UserKeyedJwtServiceCollectionExtensions.AddUserKeyedJwt(IServiceCollection)"/>).
     /// </summary>
     /// <remarks>
     /// <para>
@@ -55,33 +38,26 @@ public static class UserKeyedJwtBearerExtensions
     /// <see cref="JwtBearerOptions.TokenValidationParameters"/> come from <see cref="UserKeyedTokenHandler.CreateValidationParameters"/>
     /// with a signing key resolver that also serves <see cref="UserKeyedJwtBearerPrefetch"/>, and
     /// <see cref="JwtBearerOptions.IncludeErrorDetails"/> and <see cref="JwtBearerOptions.MapInboundClaims"/> are off. These are
-    /// enforced after <paramref name="configureBearer"/> runs and checked at startup. Everything else, events included, is yours.
+    /// enforced after <paramref name="configureOptions"/> runs and checked at startup. Everything else, events included, is yours.
     /// </para>
     /// <para>
     /// A rejected token gets 401 with <c>WWW-Authenticate: Bearer error="invalid_token"</c> and no description; a store failure
-    /// gets <see cref="UserKeyedJwtBearerOptions.StoreUnavailableStatusCode"/>. An <see cref="IUserKeyMaterialSource"/> must be
+    /// gets <see cref="UserKeyedJwtBearerOptions.StoreUnavailableStatusCode"/>. An <see cref="IUserKeyInputsSource"/> must be
     /// registered too, for example by <c>AddIdentityCore&lt;TUser&gt;().AddUserKeyedJwt()</c>.
     /// </para>
     /// </remarks>
     /// <param name="builder">The authentication builder.</param>
     /// <param name="authenticationScheme">The scheme name; see <see cref="UserKeyedJwtDefaults.AuthenticationScheme"/>.</param>
     /// <param name="displayName">The scheme's display name.</param>
-    /// <param name="configure">Configures the core: server secrets, issuer, audience, lifetimes.</param>
-    /// <param name="configureBearer">Configures JwtBearer: events, <c>SaveToken</c>, claim types.</param>
-    public static AuthenticationBuilder AddUserKeyedJwtBearer(this AuthenticationBuilder builder, string authenticationScheme, string? displayName, Action<UserKeyedJwtOptions> configure, Action<JwtBearerOptions> configureBearer)
+    /// <param name="configureOptions">Configures JwtBearer: events, <c>SaveToken</c>, claim types.</param>
+    public static AuthenticationBuilder AddUserKeyedJwtBearer(this AuthenticationBuilder builder, string authenticationScheme, string? displayName, Action<JwtBearerOptions> configureOptions)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrEmpty(authenticationScheme);
-        ArgumentNullException.ThrowIfNull(configure);
-        ArgumentNullException.ThrowIfNull(configureBearer);
+        ArgumentNullException.ThrowIfNull(configureOptions);
 
         var services = builder.Services;
-        var registry = UserKeyedJwtBearerRegistry.GetOrAdd(services);
-        if (registry.FirstUse(configure))
-        {
-            services.AddUserKeyedJwt(configure);
-        }
-
+        services.AddUserKeyedJwt();
         services.AddHttpContextAccessor();
         services.TryAddSingleton<PrefetchingSigningKeyResolver>();
 
@@ -90,20 +66,15 @@ public static class UserKeyedJwtBearerExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<JwtBearerOptions>, JwtBearerSetup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JwtBearerOptions>, JwtBearerOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UserKeyedJwtBearerOptions>, UserKeyedJwtBearerOptionsValidator>());
-        if (registry.FirstUse(ValidateOnStartMarker))
+        if (UserKeyedJwtBearerRegistry.GetOrAdd(services).AddScheme(authenticationScheme))
         {
+            builder.AddJwtBearer(authenticationScheme, displayName, configureOptions);
+            services.AddOptions<JwtBearerOptions>(authenticationScheme).ValidateOnStart();
             services.AddOptions<UserKeyedJwtBearerOptions>().ValidateOnStart();
         }
-
-        if (registry.AddScheme(authenticationScheme))
+        else
         {
-            registry.FirstUse(configureBearer);
-            builder.AddJwtBearer(authenticationScheme, displayName, configureBearer);
-            services.AddOptions<JwtBearerOptions>(authenticationScheme).ValidateOnStart();
-        }
-        else if (registry.FirstUse(configureBearer))
-        {
-            services.Configure(authenticationScheme, configureBearer);
+            services.Configure(authenticationScheme, configureOptions);
         }
 
         return builder;

@@ -15,7 +15,7 @@ public static class UserKeyedJwtIdentityBuilderExtensions
         typeof(UserKeyedJwtIdentityBuilderExtensions).GetMethod(nameof(Register), BindingFlags.NonPublic | BindingFlags.Static)!;
 
     /// <summary>
-    /// Makes Identity the source of UserKeyedJwt key material for the builder's user type, with default
+    /// Makes Identity the source of UserKeyedJwt key inputs for the builder's user type, with default
     /// <see cref="UserKeyedIdentityOptions{TUser}"/>. See <see cref="AddUserKeyedJwt{TUser}(IdentityBuilder, Action{UserKeyedIdentityOptions{TUser}})"/>.
     /// </summary>
     public static IdentityBuilder AddUserKeyedJwt(this IdentityBuilder builder)
@@ -26,9 +26,9 @@ public static class UserKeyedJwtIdentityBuilderExtensions
     }
 
     /// <summary>
-    /// Makes Identity the source of UserKeyedJwt key material for <typeparamref name="TUser"/>:
+    /// Makes Identity the source of UserKeyedJwt key inputs for <typeparamref name="TUser"/>:
     /// <list type="bullet">
-    /// <item>the singleton <see cref="IUserKeyMaterialSource"/> reads id, security stamp, password hash and
+    /// <item>the singleton <see cref="IUserKeyInputsSource"/> reads id, security stamp, password hash and
     /// <see cref="UserKeyedIdentityOptions{TUser}.ExtraKeyInputs"/> through the user store, in a fresh DI scope per lookup
     /// (unless another source was registered first);</item>
     /// <item><see cref="UserKeyedUserManager{TUser}"/> becomes the user manager (unless one derived from it is registered
@@ -81,7 +81,7 @@ public static class UserKeyedJwtIdentityBuilderExtensions
             builder.AddUserManager<UserKeyedUserManager<TUser>>();
         }
 
-        services.TryAddSingleton<IUserKeyMaterialSource, IdentityUserKeyMaterialSource<TUser>>();
+        services.TryAddSingleton<IUserKeyInputsSource, IdentityUserKeyInputsSource<TUser>>();
         services.TryAddScoped<IUserTokenService<TUser>, UserTokenService<TUser>>();
         services.TryAddScoped<IUserSessionService<TUser>, UserSessionService<TUser>>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, IdentityIntegrationCheck<TUser>>());

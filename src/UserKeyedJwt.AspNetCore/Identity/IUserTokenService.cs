@@ -12,5 +12,5 @@ public interface IUserTokenService<TUser>
     /// </summary>
     /// <param name="user">The user, as loaded by the current scope's user manager.</param>
     /// <param name="cancellationToken">Cancels the store reads.</param>
-    Task<UserAccessToken> IssueAsync(TUser user, CancellationToken cancellationToken = default);
+    Task<IssuedToken> IssueAsync(TUser user, CancellationToken cancellationToken = default);
 }

@@ -1,6 +1,6 @@
 namespace UserKeyedJwt.AspNetCore;
 
-/// <summary>How UserKeyedJwt reads key material from ASP.NET Core Identity and issues tokens for <typeparamref name="TUser"/>.</summary>
+/// <summary>How UserKeyedJwt reads key inputs from ASP.NET Core Identity and issues tokens for <typeparamref name="TUser"/>.</summary>
 /// <typeparam name="TUser">The Identity user type.</typeparam>
 public sealed class UserKeyedIdentityOptions<TUser>
     where TUser : class

@@ -9,7 +9,7 @@ namespace UserKeyedJwt.AspNetCore.Internal;
 /// Fails startup when the Identity wiring cannot revoke tokens: a user manager that does not rotate the stamp on permission
 /// changes (another <c>AddUserManager</c> registered later), or a store without security stamps.
 /// </summary>
-internal sealed class IdentityIntegrationCheck<TUser>(IServiceScopeFactory scopes, IUserKeyMaterialSource source, ILogger<IdentityIntegrationCheck<TUser>> logger)
+internal sealed class IdentityIntegrationCheck<TUser>(IServiceScopeFactory scopes, IUserKeyInputsSource source, ILogger<IdentityIntegrationCheck<TUser>> logger)
     : IHostedService
     where TUser : class
 {
@@ -30,9 +30,9 @@ internal sealed class IdentityIntegrationCheck<TUser>(IServiceScopeFactory scope
             }
         }
 
-        if (source is not IdentityUserKeyMaterialSource<TUser>)
+        if (source is not IdentityUserKeyInputsSource<TUser>)
         {
-            Log.ForeignKeyMaterialSource(logger, source.GetType().FullName ?? source.GetType().Name);
+            Log.ForeignKeyInputsSource(logger, source.GetType().FullName ?? source.GetType().Name);
         }
     }
 

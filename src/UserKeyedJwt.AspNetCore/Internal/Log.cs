@@ -23,8 +23,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 2005, EventName = "TokensRevoked", Level = LogLevel.Information, Message = "All tokens of user {UserId} revoked.")]
     public static partial void TokensRevoked(ILogger logger, string userId);
 
-    [LoggerMessage(EventId = 2006, EventName = "ForeignKeyMaterialSource", Level = LogLevel.Information, Message = "IUserKeyMaterialSource is {SourceType}, registered before AddUserKeyedJwt() on the Identity builder; it stays in use, and Identity's store is not read for validation.")]
-    public static partial void ForeignKeyMaterialSource(ILogger logger, string sourceType);
+    [LoggerMessage(EventId = 2006, EventName = "ForeignKeyInputsSource", Level = LogLevel.Information, Message = "IUserKeyInputsSource is {SourceType}, registered before AddUserKeyedJwt() on the Identity builder; it stays in use, and Identity's store is not read for validation.")]
+    public static partial void ForeignKeyInputsSource(ILogger logger, string sourceType);
 
     [LoggerMessage(EventId = 2007, EventName = "RefreshTokenReuseRevokedUser", Level = LogLevel.Warning, Message = "A consumed refresh token of user {UserId} was presented again: every token of the user is revoked (security stamp rotated).")]
     public static partial void RefreshTokenReuseRevokedUser(ILogger logger, string userId);

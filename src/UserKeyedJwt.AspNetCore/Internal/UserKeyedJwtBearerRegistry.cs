@@ -3,21 +3,17 @@ using Microsoft.Extensions.DependencyInjection;
 namespace UserKeyedJwt.AspNetCore.Internal;
 
 /// <summary>
-/// Remembers, while services are registered, which authentication schemes are UserKeyedJwt schemes and which configuration
-/// delegates were applied already, so that a second <c>AddUserKeyedJwtBearer</c> call adds nothing twice.
+/// Remembers, while services are registered, which authentication schemes are UserKeyedJwt schemes, so that a second
+/// <c>AddUserKeyedJwtBearer</c> call for one scheme does not add it twice.
 /// </summary>
 /// <remarks>Written only during registration, read-only afterwards, so concurrent reads at request time are safe.</remarks>
 internal sealed class UserKeyedJwtBearerRegistry
 {
     private readonly HashSet<string> _schemes = new(StringComparer.Ordinal);
-    private readonly HashSet<Delegate> _applied = [];
 
     public bool IsUserKeyedScheme(string? name) => name is not null && _schemes.Contains(name);
 
     public bool AddScheme(string name) => _schemes.Add(name);
-
-    /// <summary>True the first time a delegate is seen; delegates are equal when they have the same method and target.</summary>
-    public bool FirstUse(Delegate configure) => _applied.Add(configure);
 
     public static UserKeyedJwtBearerRegistry GetOrAdd(IServiceCollection services)
     {

@@ -24,8 +24,8 @@ internal sealed class UserSessionService<TUser>(
     public async Task<SessionTokens> SignInAsync(TUser user, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(user);
-        var (material, claims) = await _tokens.ReadAsync(user, cancellationToken).ConfigureAwait(false);
-        return sessions.Start(material, claims);
+        var (inputs, claims) = await _tokens.ReadAsync(user, cancellationToken).ConfigureAwait(false);
+        return sessions.Start(inputs, claims);
     }
 
     public async Task<SessionTokens?> RefreshAsync(string refreshToken, CancellationToken cancellationToken = default)
@@ -138,8 +138,8 @@ internal sealed class UserSessionService<TUser>(
 
     private async Task<SessionTokens?> ContinueAsync(TUser user, UserKeyedSession session, CancellationToken cancellationToken)
     {
-        var (material, claims) = await _tokens.ReadAsync(user, cancellationToken).ConfigureAwait(false);
-        return string.Equals(material.UserId, session.UserId, StringComparison.Ordinal) ? sessions.Continue(material, session, claims) : null;
+        var (inputs, claims) = await _tokens.ReadAsync(user, cancellationToken).ConfigureAwait(false);
+        return string.Equals(inputs.UserId, session.UserId, StringComparison.Ordinal) ? sessions.Continue(inputs, session, claims) : null;
     }
 
     private async Task<IdentityResult> RevokeAllAsync(TUser user)

@@ -4,24 +4,23 @@ using Microsoft.Extensions.Options;
 
 namespace UserKeyedJwt.AspNetCore.Internal;
 
-/// <summary>Issues access tokens for Identity users from their current key material, name, roles and claims.</summary>
+/// <summary>Issues access tokens for Identity users from their current key inputs, name, roles and claims.</summary>
 internal sealed class UserTokenService<TUser>(IUserStore<TUser> store, UserKeyedTokenIssuer issuer, IOptionsMonitor<UserKeyedIdentityOptions<TUser>> options)
     : IUserTokenService<TUser>
     where TUser : class
 {
-    public async Task<UserAccessToken> IssueAsync(TUser user, CancellationToken cancellationToken = default)
+    public async Task<IssuedToken> IssueAsync(TUser user, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(user);
-        var (material, claims) = await ReadAsync(user, cancellationToken).ConfigureAwait(false);
-        var issued = issuer.Issue(material, claims, TokenPurpose.Access);
-        return new UserAccessToken(issued, claims.AsReadOnly());
+        var (inputs, claims) = await ReadAsync(user, cancellationToken).ConfigureAwait(false);
+        return issuer.Issue(inputs, claims, TokenPurpose.Access);
     }
 
-    /// <summary>The user's current key material and the claims an access token carries for them.</summary>
-    internal async Task<(UserKeyMaterial Material, List<Claim> Claims)> ReadAsync(TUser user, CancellationToken cancellationToken)
+    /// <summary>The user's current key inputs and the claims an access token carries for them.</summary>
+    internal async Task<(UserKeyInputs Inputs, List<Claim> Claims)> ReadAsync(TUser user, CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
-        var material = await IdentityKeyMaterial.ReadAsync(store, user, settings, cancellationToken).ConfigureAwait(false);
+        var inputs = await IdentityKeyInputs.ReadAsync(store, user, settings, cancellationToken).ConfigureAwait(false);
 
         var claims = new List<Claim>();
         if (settings.NameClaimType is { Length: > 0 } nameType
@@ -50,6 +49,6 @@ internal sealed class UserTokenService<TUser>(IUserStore<TUser> store, UserKeyed
             }
         }
 
-        return (material, claims);
+        return (inputs, claims);
     }
 }

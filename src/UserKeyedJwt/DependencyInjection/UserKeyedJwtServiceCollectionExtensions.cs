@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using UserKeyedJwt;
-using UserKeyedJwt.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -10,13 +10,13 @@ public static class UserKeyedJwtServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the token handler, issuer, key cache and options of UserKeyedJwt, with options validated at startup.
-    /// An <see cref="IUserKeyMaterialSource"/> must be registered too. Calling this twice is harmless.
+    /// An <see cref="IUserKeyInputsSource"/> must be registered too. Calling this twice is harmless.
     /// </summary>
-    public static IServiceCollection AddUserKeyedJwt(this IServiceCollection services) => services.AddUserKeyedJwt(_ => { });
+    public static IServiceCollection AddUserKeyedJwt(this IServiceCollection services) => services.AddUserKeyedJwt(static _ => { });
 
     /// <summary>
     /// Registers the token handler, issuer, key cache and options of UserKeyedJwt, with options validated at startup.
-    /// An <see cref="IUserKeyMaterialSource"/> must be registered too. Calling this twice is harmless; each
+    /// An <see cref="IUserKeyInputsSource"/> must be registered too. Calling this twice is harmless; each
     /// <paramref name="configure"/> is applied.
     /// </summary>
     public static IServiceCollection AddUserKeyedJwt(this IServiceCollection services, Action<UserKeyedJwtOptions> configure)
@@ -29,24 +29,30 @@ public static class UserKeyedJwtServiceCollectionExtensions
         services.AddLogging();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ServerSecretRingProvider>();
-        services.TryAddSingleton<UserKeyCache>();
-        services.TryAddSingleton<IUserKeyCache>(static sp => sp.GetRequiredService<UserKeyCache>());
         services.TryAddSingleton(static sp => new UserKeyedJwtMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.TryAddSingleton(static sp => new UserKeyCache(
+            sp.GetRequiredService<IOptions<UserKeyedJwtOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<UserKeyCache>>(),
+            sp.GetRequiredService<UserKeyedJwtMetrics>(),
+            sp.GetService<IUserKeyInvalidationBus>()));
+        services.TryAddSingleton<IUserKeyCache>(static sp => sp.GetRequiredService<UserKeyCache>());
+        services.TryAddSingleton<UserKeyInputsLookup>();
         services.TryAddSingleton(static sp => new UserKeyedTokenHandler(
             sp.GetRequiredService<IOptions<UserKeyedJwtOptions>>(),
             sp.GetRequiredService<ServerSecretRingProvider>(),
             sp.GetRequiredService<UserKeyCache>(),
-            sp.GetRequiredService<IUserKeyMaterialSource>(),
+            sp.GetRequiredService<UserKeyInputsLookup>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<UserKeyedJwtMetrics>(),
-            sp.GetRequiredService<Logging.ILogger<UserKeyedTokenHandler>>(),
+            sp.GetRequiredService<ILogger<UserKeyedTokenHandler>>(),
             sp.GetService<RevocationCheck>()));
         services.TryAddSingleton(static sp => new UserKeyedTokenIssuer(
             sp.GetRequiredService<IOptions<UserKeyedJwtOptions>>(),
             sp.GetRequiredService<ServerSecretRingProvider>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<UserKeyedJwtMetrics>(),
-            sp.GetRequiredService<Logging.ILogger<UserKeyedTokenIssuer>>()));
+            sp.GetRequiredService<ILogger<UserKeyedTokenIssuer>>()));
         return services;
     }
 }

@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using UserKeyedJwt;
-using UserKeyedJwt.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -3,7 +3,6 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using UserKeyedJwt.Internal;
 
 namespace UserKeyedJwt;
 
@@ -15,7 +14,7 @@ namespace UserKeyedJwt;
 /// <see cref="UserKeyedSessionOptions.AbsoluteLifetime"/>.
 /// </summary>
 /// <remarks>
-/// Issuing does no I/O: the caller passes the user's current <see cref="UserKeyMaterial"/>. Revoking every token of a user
+/// Issuing does no I/O: the caller passes the user's current <see cref="UserKeyInputs"/>. Revoking every token of a user
 /// (logout everywhere, and the answer to a reused refresh token) is a change of the user's key inputs, which only the
 /// application's user store can make: the ASP.NET Core package does it through the user manager.
 /// </remarks>
@@ -53,7 +52,7 @@ public sealed class UserKeyedSessions
     /// <summary>Starts a session for <paramref name="user"/>, who has just signed in, and issues its first pair.</summary>
     /// <param name="user">The user's current key material.</param>
     /// <param name="claims">Further claims for the access token, such as roles. The refresh token carries none.</param>
-    public SessionTokens Start(UserKeyMaterial user, IEnumerable<Claim>? claims = null)
+    public SessionTokens Start(UserKeyInputs user, IEnumerable<Claim>? claims = null)
     {
         ArgumentNullException.ThrowIfNull(user);
         var now = DateTimeOffset.FromUnixTimeSeconds(_time.GetUtcNow().ToUnixTimeSeconds());
@@ -68,7 +67,7 @@ public sealed class UserKeyedSessions
     /// token, or for the caller of "log out everywhere else". Returns <see langword="null"/> when the session is past its
     /// absolute lifetime.
     /// </summary>
-    public SessionTokens? Continue(UserKeyMaterial user, UserKeyedSession session, IEnumerable<Claim>? claims = null)
+    public SessionTokens? Continue(UserKeyInputs user, UserKeyedSession session, IEnumerable<Claim>? claims = null)
     {
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(session);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.DependencyInjection;
 using UserKeyedJwt.AspNetCore.Tests.Support;
+using UserKeyedJwt.Tests.Shared;
 
 namespace UserKeyedJwt.AspNetCore.Tests.Adversarial;
 
@@ -28,7 +29,7 @@ public sealed class AdversarialFixture : IAsyncLifetime
 
     public byte[] BobKey { get; private set; } = null!;
 
-    public RecordingUserKeyMaterialSource Store => App.Store!;
+    public RecordingUserKeyInputsSource Store => App.Store!;
 
     public async ValueTask InitializeAsync()
     {
@@ -47,8 +48,8 @@ public sealed class AdversarialFixture : IAsyncLifetime
 
     public async Task<byte[]> RealKeyAsync(string userId)
     {
-        var material = await App.Services.GetRequiredService<IUserKeyMaterialSource>().FindAsync(userId, TestContext.Current.CancellationToken);
-        return UserKeyDerivation.DeriveKey(Convert.FromBase64String(App.ServerSecret), material!, TokenPurpose.Access);
+        var material = await App.Services.GetRequiredService<IUserKeyInputsSource>().FindAsync(userId, TestContext.Current.CancellationToken);
+        return SpecKeyDerivation.DeriveKey(Convert.FromBase64String(App.ServerSecret), material!, TokenPurpose.Access);
     }
 
     /// <summary>

@@ -25,7 +25,10 @@ internal static class Forge
         return input + "." + Base64Url.EncodeToString(HMACSHA256.HashData(key, Encoding.ASCII.GetBytes(input)));
     }
 
-    public static string Sign(JsonObject header, JsonObject payload, byte[] key) => Sign(header.ToJsonString(), payload.ToJsonString(), key);
+    // As the issuer writes JSON ('+' of "at+jwt" unescaped), so that an unchanged header is byte for byte the issuer's.
+    public static readonly System.Text.Json.JsonSerializerOptions AsIssued = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static string Sign(JsonObject header, JsonObject payload, byte[] key) => Sign(header.ToJsonString(AsIssued), payload.ToJsonString(AsIssued), key);
 
     /// <summary>Keeps the original signature: what an attacker without any key can do.</summary>
     public static string Unsigned(string headerJson, string payloadJson, string original) => $"{B64(headerJson)}.{B64(payloadJson)}.{Parts(original)[2]}";

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using UserKeyedJwt.AspNetCore.Tests.Support;
+using UserKeyedJwt.Tests.Shared;
 
 namespace UserKeyedJwt.AspNetCore.Tests.Adversarial;
 
@@ -35,8 +36,8 @@ public sealed class LogScanTests
         using var api = app.Api();
         var user = await api.NewUserAsync();
         var token = await api.LoginAsync(user);
-        var material = (await app.Services.GetRequiredService<IUserKeyMaterialSource>().FindAsync(user.Id, TestContext.Current.CancellationToken))!;
-        var key = UserKeyDerivation.DeriveKey(Convert.FromBase64String(app.ServerSecret), material, TokenPurpose.Access);
+        var material = (await app.Services.GetRequiredService<IUserKeyInputsSource>().FindAsync(user.Id, TestContext.Current.CancellationToken))!;
+        var key = SpecKeyDerivation.DeriveKey(Convert.FromBase64String(app.ServerSecret), material, TokenPurpose.Access);
         var secret = leak switch
         {
             Leak.ServerSecret => app.ServerSecret,

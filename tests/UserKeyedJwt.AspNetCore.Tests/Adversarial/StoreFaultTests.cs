@@ -25,15 +25,15 @@ public sealed class StoreFaultTests
 
     [Fact]
     public Task GetMe_StoreHangsIgnoringCancellation_Returns401AtTheTimeoutThenRecovers() =>
-        RunAsync(async (_, _, _) => await new TaskCompletionSource<UserKeyMaterial?>().Task, expectRecovery: true);
+        RunAsync(async (_, _, _) => await new TaskCompletionSource<UserKeyInputs?>().Task, expectRecovery: true);
 
     [Fact]
     public Task GetMe_StoreForgetsTheUser_Returns401ThenRecovers() =>
-        RunAsync((_, _, _) => ValueTask.FromResult<UserKeyMaterial?>(null), expectRecovery: true);
+        RunAsync((_, _, _) => ValueTask.FromResult<UserKeyInputs?>(null), expectRecovery: true);
 
     [Fact]
     public Task GetMe_StoreAnswersForAnotherUser_Returns401ThenRecovers() =>
-        RunAsync(async (id, read, _) => (await read()) is { } m ? new UserKeyMaterial(id + "x", m.SecurityStamp, m.PasswordHash) : null, expectRecovery: true);
+        RunAsync(async (id, read, _) => (await read()) is { } m ? new UserKeyInputs(id + "x", m.SecurityStamp, m.PasswordHash) : null, expectRecovery: true);
 
     [Fact]
     public async Task GetMe_StoreSlowButWithinTimeout_Returns200()
@@ -97,7 +97,7 @@ public sealed class StoreFaultTests
         }
     }
 
-    private static async Task RunAsync(Func<string, Func<ValueTask<UserKeyMaterial?>>, CancellationToken, ValueTask<UserKeyMaterial?>> fault, bool expectRecovery)
+    private static async Task RunAsync(Func<string, Func<ValueTask<UserKeyInputs?>>, CancellationToken, ValueTask<UserKeyInputs?>> fault, bool expectRecovery)
     {
         await using var app = SampleApp.Create(new Dictionary<string, string?> { ["UserKeyedJwt:StoreTimeout"] = "00:00:00.500" });
         var (api, user, token) = await SignInUncachedAsync(app);

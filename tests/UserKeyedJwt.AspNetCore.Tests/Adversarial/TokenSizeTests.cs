@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using UserKeyedJwt.AspNetCore.Tests.Support;
+using UserKeyedJwt.Tests.Shared;
 
 namespace UserKeyedJwt.AspNetCore.Tests.Adversarial;
 
@@ -38,8 +39,8 @@ public sealed class TokenSizeTests(AdversarialFixture f) : IClassFixture<Adversa
         using var api = app.Api();
         var user = await api.NewUserAsync();
         var token = await api.LoginAsync(user);
-        var material = await app.Services.GetRequiredService<IUserKeyMaterialSource>().FindAsync(user.Id, TestContext.Current.CancellationToken);
-        var key = UserKeyDerivation.DeriveKey(Convert.FromBase64String(app.ServerSecret), material!, TokenPurpose.Access);
+        var material = await app.Services.GetRequiredService<IUserKeyInputsSource>().FindAsync(user.Id, TestContext.Current.CancellationToken);
+        var key = SpecKeyDerivation.DeriveKey(Convert.FromBase64String(app.ServerSecret), material!, TokenPurpose.Access);
 
         Assert.Equal(HttpStatusCode.OK, await api.MeStatusAsync(Pad(token, key, 64 * 1024)));
         Assert.Equal(HttpStatusCode.Unauthorized, await api.MeStatusAsync(Pad(token, key, 64 * 1024 + 1)));
@@ -67,20 +68,21 @@ public sealed class TokenSizeTests(AdversarialFixture f) : IClassFixture<Adversa
 
     /// <summary>
     /// The token with a filler claim, re-signed, exactly <paramref name="length"/> characters long. Base64url can't make
-    /// every length from the payload alone, so insignificant whitespace in the header JSON fine-tunes it.
+    /// every length from the filler alone, so insignificant whitespace in the payload JSON fine-tunes it (the header must
+    /// stay byte for byte the issuer's).
     /// </summary>
     internal static string Pad(string token, byte[] key, int length)
     {
         var header = Forge.Json(Forge.Parts(token)[0]);
         var payload = Forge.Payload(token);
         payload["pad"] = "";
-        var estimate = Math.Max(0, (length - Forge.Sign(header, payload.ToJsonString(), key).Length) * 3 / 4);
+        var estimate = Math.Max(0, (length - Forge.Sign(header, payload.ToJsonString(Forge.AsIssued), key).Length) * 3 / 4);
         for (var spaces = 0; spaces < 3; spaces++)
         {
             for (var filler = Math.Max(0, estimate - 4); filler <= estimate + 4; filler++)
             {
                 payload["pad"] = new string('x', filler);
-                var padded = Forge.Sign(header.Insert(1, new string(' ', spaces)), payload.ToJsonString(), key);
+                var padded = Forge.Sign(header, payload.ToJsonString(Forge.AsIssued).Insert(1, new string(' ', spaces)), key);
                 if (padded.Length == length)
                 {
                     return padded;

@@ -12,7 +12,7 @@ public sealed class UserKeyedJwtBearerExtensionsTests
 {
     private static readonly string Secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
-    public static TheoryData<string> Overloads => ["()", "(scheme)", "(core)", "(scheme, core)", "(core, bearer)", "(scheme, core, bearer)", "(scheme, name, core, bearer)"];
+    public static TheoryData<string> Overloads => ["()", "(configure)", "(scheme, configure)", "(scheme, name, configure)"];
 
     [Theory]
     [MemberData(nameof(Overloads))]
@@ -21,22 +21,15 @@ public sealed class UserKeyedJwtBearerExtensionsTests
         var services = NewServices();
         var builder = services.AddAuthentication();
         var scheme = overload.Contains("scheme", StringComparison.Ordinal) ? "Custom" : UserKeyedJwtDefaults.AuthenticationScheme;
-        var bearerRan = false;
-        Action<JwtBearerOptions> bearer = o => bearerRan = true;
-        if (!overload.Contains("core", StringComparison.Ordinal))
-        {
-            services.Configure<UserKeyedJwtOptions>(Core);
-        }
+        var configureRan = false;
+        Action<JwtBearerOptions> configure = o => configureRan = true;
 
         _ = overload switch
         {
             "()" => builder.AddUserKeyedJwtBearer(),
-            "(scheme)" => builder.AddUserKeyedJwtBearer(scheme),
-            "(core)" => builder.AddUserKeyedJwtBearer(Core),
-            "(scheme, core)" => builder.AddUserKeyedJwtBearer(scheme, Core),
-            "(core, bearer)" => builder.AddUserKeyedJwtBearer(Core, bearer),
-            "(scheme, core, bearer)" => builder.AddUserKeyedJwtBearer(scheme, Core, bearer),
-            _ => builder.AddUserKeyedJwtBearer(scheme, "Display", Core, bearer),
+            "(configure)" => builder.AddUserKeyedJwtBearer(configure),
+            "(scheme, configure)" => builder.AddUserKeyedJwtBearer(scheme, configure),
+            _ => builder.AddUserKeyedJwtBearer(scheme, "Display", configure),
         };
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 
@@ -48,51 +41,35 @@ public sealed class UserKeyedJwtBearerExtensionsTests
         Assert.Equal("https://issuer.test", options.TokenValidationParameters.ValidIssuer);
         Assert.Equal(UserKeyedJwtDefaults.RoleClaimType, options.TokenValidationParameters.RoleClaimType);
         Assert.NotNull(options.TokenValidationParameters.IssuerSigningKeyResolver);
-        Assert.Equal(overload.Contains("bearer", StringComparison.Ordinal), bearerRan);
+        Assert.Equal(overload != "()", configureRan);
         var registered = await provider.GetRequiredService<IAuthenticationSchemeProvider>().GetSchemeAsync(scheme);
         Assert.Equal(typeof(JwtBearerHandler), registered!.HandlerType);
+        Assert.Equal(overload.Contains("name", StringComparison.Ordinal) ? "Display" : null, registered.DisplayName);
     }
 
     [Fact]
-    public async Task AddUserKeyedJwtBearer_CalledTwiceWithSameDelegates_RegistersEverythingOnce()
+    public async Task AddUserKeyedJwtBearer_CalledTwiceForOneScheme_AddsItOnceAndAppliesBothDelegates()
     {
         var services = NewServices();
-        var bearerCalls = 0;
-        Action<JwtBearerOptions> bearer = _ => bearerCalls++;
-        var authentication = services.AddAuthentication();
-        authentication.AddUserKeyedJwtBearer(Core, bearer);
-        var registered = services.ToList();
+        services.AddAuthentication().AddUserKeyedJwtBearer(o => o.SaveToken = true);
 
-        authentication.AddUserKeyedJwtBearer(Core, bearer);
-
-        Assert.Equal(registered, services);
-        await using var provider = services.BuildServiceProvider();
-        var options = provider.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>().Get(UserKeyedJwtDefaults.AuthenticationScheme);
-        Assert.Single(options.TokenHandlers);
-        Assert.Equal(1, bearerCalls);
-        Assert.Single(provider.GetRequiredService<IOptions<UserKeyedJwtOptions>>().Value.ServerSecrets);
-        Assert.Single(await provider.GetRequiredService<IAuthenticationSchemeProvider>().GetAllSchemesAsync());
-    }
-
-    [Fact]
-    public async Task AddUserKeyedJwtBearer_SecondCallWithNewBearerDelegate_AppliesItToo()
-    {
-        var services = NewServices();
-        services.AddAuthentication().AddUserKeyedJwtBearer(Core, o => o.SaveToken = false);
-
-        services.AddAuthentication().AddUserKeyedJwtBearer(Core, o => o.Challenge = "Bearer realm=\"api\"");
+        services.AddAuthentication().AddUserKeyedJwtBearer(o => o.Challenge = "Bearer realm=\"api\"");
 
         await using var provider = services.BuildServiceProvider();
         var options = provider.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>().Get(UserKeyedJwtDefaults.AuthenticationScheme);
+        Assert.True(options.SaveToken);
         Assert.Equal("Bearer realm=\"api\"", options.Challenge);
         Assert.Single(options.TokenHandlers);
+        Assert.Single(provider.GetRequiredService<IOptions<UserKeyedJwtOptions>>().Value.ServerSecrets);
+        Assert.Single(await provider.GetRequiredService<IAuthenticationSchemeProvider>().GetAllSchemesAsync());
+        Assert.Single(services, d => d.ServiceType == typeof(UserKeyedTokenHandler));
     }
 
     [Fact]
     public async Task AddUserKeyedJwtBearer_ApplicationKeysAndLaxParameters_AreReplacedByStrictOnes()
     {
         var services = NewServices();
-        services.AddAuthentication().AddUserKeyedJwtBearer(Core, o =>
+        services.AddAuthentication().AddUserKeyedJwtBearer(o =>
         {
             o.TokenValidationParameters = new TokenValidationParameters
             {
@@ -118,7 +95,7 @@ public sealed class UserKeyedJwtBearerExtensionsTests
     public async Task AddUserKeyedJwtBearer_LaterPostConfigureWeakens_FailsValidationNamingEverySetting()
     {
         var services = NewServices();
-        services.AddAuthentication().AddUserKeyedJwtBearer(Core);
+        services.AddAuthentication().AddUserKeyedJwtBearer();
         services.PostConfigure<JwtBearerOptions>(UserKeyedJwtDefaults.AuthenticationScheme, o =>
         {
             o.IncludeErrorDetails = true;
@@ -138,7 +115,7 @@ public sealed class UserKeyedJwtBearerExtensionsTests
     public async Task AddUserKeyedJwtBearer_OtherJwtBearerScheme_IsLeftAlone()
     {
         var services = NewServices();
-        services.AddAuthentication().AddUserKeyedJwtBearer(Core).AddJwtBearer("Plain", o => o.IncludeErrorDetails = true);
+        services.AddAuthentication().AddUserKeyedJwtBearer().AddJwtBearer("Plain", o => o.IncludeErrorDetails = true);
         await using var provider = services.BuildServiceProvider();
 
         var plain = provider.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>().Get("Plain");
@@ -151,7 +128,8 @@ public sealed class UserKeyedJwtBearerExtensionsTests
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSingleton<IUserKeyMaterialSource>(new InMemoryUserKeyMaterialSource());
+        services.AddSingleton<IUserKeyInputsSource>(new InMemoryUserKeyInputsSource());
+        services.AddUserKeyedJwt(Core);
         return services;
     }
 

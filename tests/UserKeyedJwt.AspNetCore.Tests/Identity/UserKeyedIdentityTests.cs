@@ -24,18 +24,18 @@ public sealed class UserKeyedIdentityTests(SampleApp app) : IClassFixture<Sample
         var users = scope.ServiceProvider.GetRequiredService<UserManager<SampleUser>>();
         var issued = await scope.ServiceProvider.GetRequiredService<IUserTokenService<SampleUser>>().IssueAsync((await users.FindByIdAsync(user.Id))!, Ct);
 
-        Assert.Equal(TimeSpan.FromMinutes(10), issued.ExpiresIn);
-        Assert.Equal("Bearer", issued.TokenType);
+        Assert.Equal(TimeSpan.FromMinutes(10), issued.Lifetime);
         Assert.Equal(user.Id, issued.UserId);
-        Assert.Contains(issued.Claims, c => c.Type == "role" && c.Value == "admin");
-        Assert.Contains(issued.Claims, c => c.Type == "name" && c.Value == user.Email);
-        Assert.Contains(issued.Claims, c => c.Type == "tier" && c.Value == "gold");
-        Assert.DoesNotContain(issued.Claims, c => c.Type == "sub");
-        Assert.DoesNotContain(issued.AccessToken, issued.ToString(), StringComparison.Ordinal);
-        var validated = await app.Services.GetRequiredService<UserKeyedTokenHandler>().ValidateAsync(issued.AccessToken, cancellationToken: Ct);
+        Assert.DoesNotContain(issued.Token, issued.ToString(), StringComparison.Ordinal);
+        var validated = await app.Services.GetRequiredService<UserKeyedTokenHandler>().ValidateAsync(issued.Token, cancellationToken: Ct);
         Assert.True(validated.IsValid, validated.FailureReason?.ToString());
         Assert.Equal(user.Id, validated.UserId);
-        Assert.Equal(HttpStatusCode.OK, await api.MeStatusAsync(issued.AccessToken));
+        var claims = validated.Identity!.Claims.ToList();
+        Assert.Contains(claims, c => c.Type == "role" && c.Value == "admin");
+        Assert.Contains(claims, c => c.Type == "name" && c.Value == user.Email);
+        Assert.Contains(claims, c => c.Type == "tier" && c.Value == "gold");
+        Assert.Equal(user.Id, Assert.Single(claims, c => c.Type == "sub").Value);
+        Assert.Equal(HttpStatusCode.OK, await api.MeStatusAsync(issued.Token));
     }
 
     [Fact]
@@ -43,7 +43,7 @@ public sealed class UserKeyedIdentityTests(SampleApp app) : IClassFixture<Sample
     {
         using var api = app.Api();
         var user = await api.NewUserAsync();
-        var source = app.Services.GetRequiredService<IUserKeyMaterialSource>();
+        var source = app.Services.GetRequiredService<IUserKeyInputsSource>();
 
         var material = await source.FindAsync(user.Id, Ct);
         var missing = await source.FindAsync(Guid.NewGuid().ToString(), Ct);

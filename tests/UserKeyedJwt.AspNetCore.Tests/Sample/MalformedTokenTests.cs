@@ -98,7 +98,7 @@ public sealed class MalformedTokenTests(SampleApp app) : IClassFixture<SampleApp
         var challenge = Assert.Single(response.Headers.WwwAuthenticate).ToString();
         Assert.Equal(InvalidTokenChallenge, challenge);
         Assert.DoesNotContain("Revoked", challenge, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains(app.Logs.Entries, e => e.EventId.Id == 1003 && e.Text.Contains(user.Id, StringComparison.Ordinal) && e.Text.Contains("Revoked", StringComparison.Ordinal));
+        Assert.Contains(app.Logs.Entries, e => e.EventId.Id == 1003 && e.Text.Contains(user.Id, StringComparison.Ordinal) && e.Text.Contains(nameof(TokenFailureReason.KeyInputsChanged), StringComparison.Ordinal));
     }
 
     private static string SignWithGuessedKey(string claims)

@@ -107,7 +107,7 @@ public sealed class StartupTests
         Assert.Same(app.Services.GetRequiredService<UserKeyedTokenHandler>(), Assert.Single(bearer.TokenHandlers));
         var schemes = await app.Services.GetRequiredService<IAuthenticationSchemeProvider>().GetAllSchemesAsync();
         Assert.Single(schemes, s => s.Name == UserKeyedJwtDefaults.AuthenticationScheme);
-        Assert.Single(app.Services.GetServices<IUserKeyMaterialSource>());
+        Assert.Single(app.Services.GetServices<IUserKeyInputsSource>());
         Assert.Single(app.Services.GetServices<UserKeyedTokenHandler>());
         Assert.Single(app.Services.GetRequiredService<IOptions<UserKeyedJwtOptions>>().Value.ServerSecrets);
     }

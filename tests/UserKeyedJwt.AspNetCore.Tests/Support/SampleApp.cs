@@ -77,8 +77,8 @@ public class SampleApp : WebApplicationFactory<Program>
 
     public CapturedLogs Logs { get; } = new();
 
-    /// <summary>The app's user store, wrapped: counts reads (see <see cref="RecordingUserKeyMaterialSource"/>). Set once the host is built.</summary>
-    public RecordingUserKeyMaterialSource? Store { get; private set; }
+    /// <summary>The app's user store, wrapped: counts reads (see <see cref="RecordingUserKeyInputsSource"/>). Set once the host is built.</summary>
+    public RecordingUserKeyInputsSource? Store { get; private set; }
 
     /// <summary>Every bearer token the clients of <see cref="Api()"/> sent or received.</summary>
     public ConcurrentQueue<string> SeenTokens { get; } = new();
@@ -104,7 +104,7 @@ public class SampleApp : WebApplicationFactory<Program>
     public Api Api() => new(CreateDefaultClient(new Uri("http://localhost"), new TokenRecordingHandler(SeenTokens)));
 
     /// <summary>What the log scan would report now: where a secret known to this app appears in its Trace-level logs.</summary>
-    public List<string> FindSecretLeaks(IEnumerable<UserKeyMaterial>? storedMaterials = null)
+    public List<string> FindSecretLeaks(IEnumerable<UserKeyInputs>? storedMaterials = null)
     {
         var serverSecrets = _settings.Where(s => s.Key.EndsWith(":Secret", StringComparison.Ordinal) && s.Value is not null).Select(s => s.Value!).Append(ServerSecret);
         if (File.Exists(DevelopmentSecretPath))
@@ -138,17 +138,17 @@ public class SampleApp : WebApplicationFactory<Program>
 
     private void RecordStoreReads(IServiceCollection services)
     {
-        if (services.LastOrDefault(d => d.ServiceType == typeof(IUserKeyMaterialSource)) is not { } real)
+        if (services.LastOrDefault(d => d.ServiceType == typeof(IUserKeyInputsSource)) is not { } real)
         {
             return;
         }
 
-        services.Replace(ServiceDescriptor.Singleton<IUserKeyMaterialSource>(sp =>
+        services.Replace(ServiceDescriptor.Singleton<IUserKeyInputsSource>(sp =>
         {
-            var inner = real.ImplementationInstance as IUserKeyMaterialSource
-                ?? real.ImplementationFactory?.Invoke(sp) as IUserKeyMaterialSource
-                ?? (IUserKeyMaterialSource)ActivatorUtilities.CreateInstance(sp, real.ImplementationType!);
-            return Store = new RecordingUserKeyMaterialSource(inner);
+            var inner = real.ImplementationInstance as IUserKeyInputsSource
+                ?? real.ImplementationFactory?.Invoke(sp) as IUserKeyInputsSource
+                ?? (IUserKeyInputsSource)ActivatorUtilities.CreateInstance(sp, real.ImplementationType!);
+            return Store = new RecordingUserKeyInputsSource(inner);
         }));
     }
 

@@ -12,13 +12,13 @@ internal static class SecretScan
 {
     private const int MinimumLength = 12;
 
-    public static IEnumerable<string> Secrets(IEnumerable<string> serverSecrets, IEnumerable<string> tokens, IEnumerable<UserKeyMaterial> materials) =>
+    public static IEnumerable<string> Secrets(IEnumerable<string> serverSecrets, IEnumerable<string> tokens, IEnumerable<UserKeyInputs> materials) =>
         KnownSecrets.Of(serverSecrets, tokens, materials);
 
     /// <summary>Every user's current hash and stamp, read straight from the SQLite file (the app may be stopped).</summary>
-    public static List<UserKeyMaterial> StoredMaterials(string databasePath)
+    public static List<UserKeyInputs> StoredMaterials(string databasePath)
     {
-        var materials = new List<UserKeyMaterial>();
+        var materials = new List<UserKeyInputs>();
         if (!File.Exists(databasePath))
         {
             return materials;
@@ -33,7 +33,7 @@ internal static class SecretScan
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
-                materials.Add(new UserKeyMaterial(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+                materials.Add(new UserKeyInputs(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
             }
         }
         catch (SqliteException)

@@ -15,13 +15,13 @@ public sealed class RedisNode : IAsyncDisposable
     public RedisNode(
         string redisConfiguration,
         string serverSecret,
-        IUserKeyMaterialSource users,
+        IUserKeyInputsSource users,
         Action<UserKeyedSessionOptions>? sessions = null,
         Action<RedisUserKeyInvalidationOptions>? invalidation = null)
     {
         _serverSecret = serverSecret;
         var services = new ServiceCollection();
-        services.AddSingleton<IUserKeyMaterialSource>(users);
+        services.AddSingleton<IUserKeyInputsSource>(users);
         services.AddMetrics();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddFakeLogging());
         services.AddUserKeyedJwt(o =>

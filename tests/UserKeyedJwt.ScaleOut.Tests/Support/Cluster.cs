@@ -231,7 +231,7 @@ public sealed class Cluster : IAsyncDisposable
 
         await Redis.DisposeAsync();
 
-        var materials = stored.Select(row => row.Split('|')).Select(f => new UserKeyMaterial(f[0], NullIfEmpty(f[1]), NullIfEmpty(f[2]))).ToList();
+        var materials = stored.Select(row => row.Split('|')).Select(f => new UserKeyInputs(f[0], NullIfEmpty(f[1]), NullIfEmpty(f[2]))).ToList();
         var secrets = LogScan.Secrets(ServerSecret, _passwords, _tokens, materials).ToList();
         var leaks = Nodes.SelectMany(n => LogScan.FindLeaks(n.Name, [.. n.Output], secrets)).ToList();
         if (leaks.Count > 0)

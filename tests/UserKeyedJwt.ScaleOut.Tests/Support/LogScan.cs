@@ -14,7 +14,7 @@ internal static partial class LogScan
 
     public static string Redact(string line) => Jwt().Replace(line, "[token]");
 
-    public static IEnumerable<string> Secrets(string serverSecret, IEnumerable<string> passwords, IEnumerable<string> tokens, IEnumerable<UserKeyMaterial> materials) =>
+    public static IEnumerable<string> Secrets(string serverSecret, IEnumerable<string> passwords, IEnumerable<string> tokens, IEnumerable<UserKeyInputs> materials) =>
         passwords.Concat(KnownSecrets.Of([serverSecret], tokens, materials));
 
     /// <summary>Where a secret or a token shape appears: node and line number, never the value.</summary>

@@ -2,7 +2,6 @@ using System.Reflection;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
-using UserKeyedJwt.Internal;
 using UserKeyedJwt.Tests.Support;
 
 namespace UserKeyedJwt.Tests.Internal;
@@ -31,7 +30,7 @@ public class ObservabilityTests
         var points = validations.GetMeasurementSnapshot();
         Assert.Equal(2, points.Count(m => (string?)m.Tags["result"] == "success"));
         Assert.Single(points, m => m.Tags.TryGetValue("reason", out var r) && (string?)r == "malformed");
-        Assert.Single(points, m => m.Tags.TryGetValue("reason", out var r) && (string?)r == "revoked");
+        Assert.Single(points, m => m.Tags.TryGetValue("reason", out var r) && (string?)r == "key_inputs_changed");
         Assert.Equal(2, lookups.GetMeasurementSnapshot().Count(m => (string?)m.Tags["outcome"] == "found"));
         Assert.Single(hits.GetMeasurementSnapshot());
         Assert.Equal(2, misses.GetMeasurementSnapshot().Count);
@@ -66,7 +65,7 @@ public class ObservabilityTests
         };
         var lines = f.Logs.GetSnapshot();
         Assert.NotEmpty(lines);
-        Assert.Contains(lines, l => l.Level == LogLevel.Information && l.Message.Contains("Revoked", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Level == LogLevel.Information && l.Message.Contains("KeyInputsChanged", StringComparison.Ordinal));
         foreach (var line in lines)
         {
             var text = line.Message + " " + line.Exception;
@@ -93,25 +92,27 @@ public class ObservabilityTests
     [Fact]
     public void SecretHoldingTypes_ToStringAndDebuggerDisplay_ShowNoSecret()
     {
-        var material = new UserKeyMaterial("user-1", "STAMP-SECRET", "HASH-SECRET");
-        var key = UserSigningKey.Derive(ServerSecretRing.Create(Options()).Active, material, TokenPurpose.Access);
+        var material = new UserKeyInputs("user-1", "STAMP-SECRET", "HASH-SECRET");
+        var key = UserKey.Derive(ServerSecretRing.Create(Options()).Active, material, TokenPurpose.Access, 0);
+        var keyBytes = UserKeyDerivation.Expand(ServerSecretRing.Create(Options()).Active.Prk, material, TokenPurpose.Access);
 
-        foreach (var text in new[] { material.ToString(), key.ToString() })
+        Assert.Contains("user-1", material.ToString(), StringComparison.Ordinal);
+        foreach (var text in new[] { material.ToString(), key.ToString(), key.ToSecurityKey().ToString() })
         {
             Assert.DoesNotContain("SECRET", text, StringComparison.Ordinal);
-            Assert.DoesNotContain(Convert.ToBase64String(key.Key), text, StringComparison.Ordinal);
-            Assert.Contains("user-1", text, StringComparison.Ordinal);
+            Assert.DoesNotContain(Convert.ToBase64String(keyBytes), text, StringComparison.Ordinal);
+            Assert.DoesNotContain(Convert.ToHexString(keyBytes), text, StringComparison.OrdinalIgnoreCase);
         }
 
         var secretOptions = new ServerSecretOptions { Id = "s1", Secret = "SECRET-base64" };
         Assert.DoesNotContain("SECRET", secretOptions.ToString(), StringComparison.Ordinal);
 
-        foreach (var type in new[] { typeof(UserKeyMaterial), typeof(UserSigningKey), typeof(ServerSecret), typeof(IssuedToken), typeof(ServerSecretOptions) })
+        foreach (var type in new[] { typeof(UserKeyInputs), typeof(UserKey), typeof(UserSecurityKey), typeof(ServerSecret), typeof(IssuedToken), typeof(ServerSecretOptions) })
         {
             var display = type.GetCustomAttribute<System.Diagnostics.DebuggerDisplayAttribute>();
             Assert.NotNull(display);
             var shown = System.Text.RegularExpressions.Regex.Matches(display.Value, "{([^}]*)}").Select(m => m.Groups[1].Value);
-            Assert.All(shown, member => Assert.Contains(member, new[] { "UserId", "Purpose", "Id", "TokenId" }));
+            Assert.All(shown, member => Assert.Contains(member, new[] { "UserId", "Purpose", "Id", "TokenId", "Secret.Id", "Key.Purpose" }));
         }
     }
 

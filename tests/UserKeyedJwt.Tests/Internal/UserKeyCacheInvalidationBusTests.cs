@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-using UserKeyedJwt.Internal;
 using UserKeyedJwt.Tests.Support;
 
 namespace UserKeyedJwt.Tests.Internal;
@@ -58,10 +57,10 @@ public class UserKeyCacheInvalidationBusTests
         using var received = new MetricCollector<long>(f.MeterFactory, "UserKeyedJwt", "userkeyedjwt.key_cache.invalidations");
 
         // Another node changed the user (the shared store) and published the id.
-        f.Users.Set(new UserKeyMaterial("user-1", "stamp-2", "hash-1"));
+        f.Users.Set(new UserKeyInputs("user-1", "stamp-2", "hash-1"));
         bus.Listener.OnInvalidated("user-1");
 
-        Assert.Equal(TokenFailureReason.Revoked, (await f.Handler.ValidateAsync(token, cancellationToken: Ct)).FailureReason);
+        Assert.Equal(TokenFailureReason.KeyInputsChanged, (await f.Handler.ValidateAsync(token, cancellationToken: Ct)).FailureReason);
         Assert.Equal(published, bus.Published.Count);
         Assert.Equal("remote", Assert.Single(received.GetMeasurementSnapshot()).Tags["source"]);
     }
@@ -81,11 +80,11 @@ public class UserKeyCacheInvalidationBusTests
         Assert.Equal(0, cache.Count);
 
         // A change whose message is lost with the channel: the very next request still sees it.
-        f.Users.Set(new UserKeyMaterial("user-1", "stamp-2", "hash-1"));
-        Assert.Equal(TokenFailureReason.Revoked, (await f.Handler.ValidateAsync(token, cancellationToken: Ct)).FailureReason);
+        f.Users.Set(new UserKeyInputs("user-1", "stamp-2", "hash-1"));
+        Assert.Equal(TokenFailureReason.KeyInputsChanged, (await f.Handler.ValidateAsync(token, cancellationToken: Ct)).FailureReason);
         Assert.Equal(0, cache.Count);
 
-        var fresh = f.Issuer.Issue(new UserKeyMaterial("user-1", "stamp-2", "hash-1")).Token;
+        var fresh = f.Issuer.Issue(new UserKeyInputs("user-1", "stamp-2", "hash-1")).Token;
         Assert.True((await f.Handler.ValidateAsync(fresh, cancellationToken: Ct)).IsValid);
         Assert.Equal(0, cache.Count);
 
@@ -123,7 +122,7 @@ public class UserKeyCacheInvalidationBusTests
         Assert.Equal(1, f.Source.Calls);
 
         f.Time.Advance(TimeSpan.FromSeconds(5));
-        var changed = new UserKeyMaterial("user-1", "stamp-2", "hash-1");
+        var changed = new UserKeyInputs("user-1", "stamp-2", "hash-1");
         f.Users.Set(changed);
         var fresh = f.Issuer.Issue(changed).Token;
 
@@ -132,7 +131,7 @@ public class UserKeyCacheInvalidationBusTests
         Assert.Equal(2, f.Source.Calls);
 
         // The old token predates the cached key by more than the clock skew: revoked from the cache, without a read.
-        Assert.Equal(TokenFailureReason.Revoked, (await f.Handler.ValidateAsync(old, cancellationToken: Ct)).FailureReason);
+        Assert.Equal(TokenFailureReason.KeyInputsChanged, (await f.Handler.ValidateAsync(old, cancellationToken: Ct)).FailureReason);
         Assert.True((await f.Handler.ValidateAsync(fresh, cancellationToken: Ct)).IsValid);
         Assert.Equal(2, f.Source.Calls);
     }
@@ -147,15 +146,15 @@ public class UserKeyCacheInvalidationBusTests
         using var f = new CoreFixture();
         var old = f.Issuer.Issue(f.AddUser()).Token;
         f.Time.Advance(TimeSpan.FromSeconds(40));
-        f.Users.Set(new UserKeyMaterial("user-1", "stamp-2", "hash-1"));
+        f.Users.Set(new UserKeyInputs("user-1", "stamp-2", "hash-1"));
         f.Cache.Invalidate("user-1");
-        Assert.True((await f.Handler.ValidateAsync(f.Issuer.Issue(new UserKeyMaterial("user-1", "stamp-2", "hash-1")).Token, cancellationToken: Ct)).IsValid);
+        Assert.True((await f.Handler.ValidateAsync(f.Issuer.Issue(new UserKeyInputs("user-1", "stamp-2", "hash-1")).Token, cancellationToken: Ct)).IsValid);
 
         var edited = Tokens.WithPayloadClaim(old, "iat", long.Parse(iat, System.Globalization.CultureInfo.InvariantCulture));
 
         var result = await f.Handler.ValidateAsync(edited, cancellationToken: Ct);
         Assert.False(result.IsValid);
-        Assert.Contains(result.FailureReason, new TokenFailureReason?[] { TokenFailureReason.Revoked, TokenFailureReason.Tampered });
+        Assert.Contains(result.FailureReason, new TokenFailureReason?[] { TokenFailureReason.KeyInputsChanged, TokenFailureReason.InvalidSignature });
     }
 
     [Fact]
@@ -167,7 +166,7 @@ public class UserKeyCacheInvalidationBusTests
 
         // A kid with another fingerprint but no valid tag: rejected as forged before the stale-cache check.
         var forged = Tokens.WithKid(token, ReplaceFingerprint);
-        Assert.Equal(TokenFailureReason.Forged, (await f.Handler.ValidateAsync(forged, cancellationToken: Ct)).FailureReason);
+        Assert.Equal(TokenFailureReason.InvalidKidTag, (await f.Handler.ValidateAsync(forged, cancellationToken: Ct)).FailureReason);
         Assert.Equal(1, f.Source.Calls);
     }
 

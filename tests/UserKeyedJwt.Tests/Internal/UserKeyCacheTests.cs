@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using UserKeyedJwt.Internal;
 using UserKeyedJwt.Tests.Support;
 
 namespace UserKeyedJwt.Tests.Internal;
@@ -30,11 +29,11 @@ public class UserKeyCacheTests
         Assert.True((await f.Handler.ValidateAsync(token, cancellationToken: Ct)).IsValid);
 
         // A direct store update, without Invalidate: served from cache until the TTL runs out.
-        f.Users.Set(new UserKeyMaterial("user-1", "stamp-2", "hash-1"));
+        f.Users.Set(new UserKeyInputs("user-1", "stamp-2", "hash-1"));
         Assert.True((await f.Handler.ValidateAsync(token, cancellationToken: Ct)).IsValid);
         f.Time.Advance(TimeSpan.FromSeconds(30));
 
-        Assert.Equal(TokenFailureReason.Revoked, (await f.Handler.ValidateAsync(token, cancellationToken: Ct)).FailureReason);
+        Assert.Equal(TokenFailureReason.KeyInputsChanged, (await f.Handler.ValidateAsync(token, cancellationToken: Ct)).FailureReason);
     }
 
     [Fact]
@@ -59,7 +58,7 @@ public class UserKeyCacheTests
         var racing = new RacingSource();
         using var f = new CoreFixture(source: racing);
         racing.Fixture = f;
-        var old = new UserKeyMaterial("user-1", "stamp-1", "hash-1");
+        var old = new UserKeyInputs("user-1", "stamp-1", "hash-1");
         f.Users.Set(old);
         var token = f.Issuer.Issue(old).Token;
 
@@ -67,21 +66,21 @@ public class UserKeyCacheTests
         var second = await f.Handler.ValidateAsync(token, cancellationToken: Ct);
 
         Assert.True(first.IsValid); // judged on what the store said when asked
-        Assert.Equal(TokenFailureReason.Revoked, second.FailureReason);
+        Assert.Equal(TokenFailureReason.KeyInputsChanged, second.FailureReason);
     }
 
-    private sealed class RacingSource : IUserKeyMaterialSource
+    private sealed class RacingSource : IUserKeyInputsSource
     {
         private int _calls;
 
         public CoreFixture? Fixture { get; set; }
 
-        public async ValueTask<UserKeyMaterial?> FindAsync(string userId, CancellationToken cancellationToken)
+        public async ValueTask<UserKeyInputs?> FindAsync(string userId, CancellationToken cancellationToken)
         {
             var answer = await Fixture!.Users.FindAsync(userId, cancellationToken);
             if (Interlocked.Increment(ref _calls) == 1)
             {
-                Fixture.Users.Set(new UserKeyMaterial(userId, "stamp-2", "hash-1"));
+                Fixture.Users.Set(new UserKeyInputs(userId, "stamp-2", "hash-1"));
                 Fixture.Cache.Invalidate(userId);
             }
 

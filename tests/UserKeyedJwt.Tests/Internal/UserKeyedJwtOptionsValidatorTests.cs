@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using UserKeyedJwt.Internal;
 using UserKeyedJwt.Tests.Support;
 
 namespace UserKeyedJwt.Tests.Internal;
@@ -98,7 +97,7 @@ public class UserKeyedJwtOptionsValidatorTests
     public void Resolve_InvalidOptions_ThrowsAtFirstUseNamingTheSetting()
     {
         var services = new ServiceCollection();
-        services.AddSingleton<IUserKeyMaterialSource>(new InMemoryUserKeyMaterialSource());
+        services.AddSingleton<IUserKeyInputsSource>(new InMemoryUserKeyInputsSource());
         services.AddUserKeyedJwt(o => o.Issuer = "i");
         using var provider = services.BuildServiceProvider();
 

@@ -51,8 +51,8 @@ public sealed class UserKeyedSessionsTests
         var reused = await f.RedeemAsync(first.RefreshToken.Token);
 
         Assert.Equal(RefreshRedemptionStatus.Reused, reused.Status);
-        Assert.Equal(TokenFailureReason.Denylisted, await f.AccessAsync(second.AccessToken.Token));
-        Assert.Equal(TokenFailureReason.Denylisted, await f.RefreshValidAsync(second.RefreshToken.Token));
+        Assert.Equal(TokenFailureReason.TokenRevoked, await f.AccessAsync(second.AccessToken.Token));
+        Assert.Equal(TokenFailureReason.TokenRevoked, await f.RefreshValidAsync(second.RefreshToken.Token));
         Assert.Contains(f.Logs.GetSnapshot(), r => r.Id.Id == 1101);
         Assert.Equal(["redeemed", "reused"], refreshes.GetMeasurementSnapshot().Select(m => (string)m.Tags["result"]!));
     }
@@ -138,7 +138,7 @@ public sealed class UserKeyedSessionsTests
 
         await f.Sessions.EndAsync(phone.Session, TestContext.Current.CancellationToken);
 
-        Assert.Equal(TokenFailureReason.Denylisted, await f.AccessAsync(phone.AccessToken.Token));
+        Assert.Equal(TokenFailureReason.TokenRevoked, await f.AccessAsync(phone.AccessToken.Token));
         Assert.Equal(RefreshRedemptionStatus.Rejected, (await f.RedeemAsync(phone.RefreshToken.Token)).Status);
         Assert.Null(await f.AccessAsync(laptop.AccessToken.Token));
         Assert.Equal(RefreshRedemptionStatus.Redeemed, (await f.RedeemAsync(laptop.RefreshToken.Token)).Status);
@@ -152,7 +152,7 @@ public sealed class UserKeyedSessionsTests
         var a = f.Issuer.Issue(user);
         var b = f.Issuer.Issue(user);
         await f.Sessions.RevokeTokenAsync(a.TokenId, a.ExpiresAt, TestContext.Current.CancellationToken);
-        Assert.Equal(TokenFailureReason.Denylisted, await f.AccessAsync(a.Token));
+        Assert.Equal(TokenFailureReason.TokenRevoked, await f.AccessAsync(a.Token));
         Assert.Null(await f.AccessAsync(b.Token));
     }
 
@@ -165,8 +165,8 @@ public sealed class UserKeyedSessionsTests
         var parts = tokens.AccessToken.Token.Split('.');
         var tampered = parts[0] + "." + parts[1] + "." + (parts[2][0] == 'A' ? 'B' : 'A') + parts[2][1..];
 
-        Assert.Equal(TokenFailureReason.Tampered, await f.AccessAsync(tampered));
-        Assert.Equal(TokenFailureReason.Forged, await f.AccessAsync(WithForgedTag(tokens.AccessToken.Token)));
+        Assert.Equal(TokenFailureReason.InvalidSignature, await f.AccessAsync(tampered));
+        Assert.Equal(TokenFailureReason.InvalidKidTag, await f.AccessAsync(WithForgedTag(tokens.AccessToken.Token)));
         Assert.Equal(calls, f.Store.Calls);
         Assert.Null(await f.AccessAsync(tokens.AccessToken.Token));
         Assert.Equal(calls + 1, f.Store.Calls);
@@ -201,7 +201,7 @@ public sealed class UserKeyedSessionsTests
         using var f = new SessionFixture();
         var tokens = f.Sessions.Start(f.AddUser());
         f.AddUser(stamp: "stamp-2");
-        Assert.Equal(TokenFailureReason.Revoked, (await f.RedeemAsync(tokens.RefreshToken.Token)).FailureReason);
+        Assert.Equal(TokenFailureReason.KeyInputsChanged, (await f.RedeemAsync(tokens.RefreshToken.Token)).FailureReason);
     }
 
     [Fact]

@@ -15,14 +15,14 @@ public sealed class CoreFixture : IDisposable
 
     private readonly ServiceProvider _provider;
 
-    public CoreFixture(Action<UserKeyedJwtOptions>? configure = null, IUserKeyMaterialSource? source = null, DateTimeOffset? start = null, RingControl? ring = null, IUserKeyInvalidationBus? bus = null)
+    public CoreFixture(Action<UserKeyedJwtOptions>? configure = null, IUserKeyInputsSource? source = null, DateTimeOffset? start = null, RingControl? ring = null, IUserKeyInvalidationBus? bus = null)
     {
         Time = new FakeTimeProvider(start ?? Start);
-        Users = new InMemoryUserKeyMaterialSource();
+        Users = new InMemoryUserKeyInputsSource();
         Source = new CountingSource(source ?? Users);
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(Time);
-        services.AddSingleton<IUserKeyMaterialSource>(Source);
+        services.AddSingleton<IUserKeyInputsSource>(Source);
         services.AddMetrics();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddFakeLogging());
         services.AddUserKeyedJwt(o =>
@@ -56,7 +56,7 @@ public sealed class CoreFixture : IDisposable
 
     public FakeTimeProvider Time { get; }
 
-    public InMemoryUserKeyMaterialSource Users { get; }
+    public InMemoryUserKeyInputsSource Users { get; }
 
     public CountingSource Source { get; }
 
@@ -70,9 +70,9 @@ public sealed class CoreFixture : IDisposable
 
     public static string NewSecret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
-    public UserKeyMaterial AddUser(string id = "user-1", string? stamp = "stamp-1", string? hash = "hash-1", IReadOnlyDictionary<string, string?>? extra = null)
+    public UserKeyInputs AddUser(string id = "user-1", string? stamp = "stamp-1", string? hash = "hash-1", IReadOnlyDictionary<string, string?>? extra = null)
     {
-        var user = new UserKeyMaterial(id, stamp, hash, extra);
+        var user = new UserKeyInputs(id, stamp, hash, extra);
         foreach (var value in new[] { stamp, hash })
         {
             if (value is { Length: >= 12 })
@@ -124,13 +124,13 @@ public sealed class CoreFixture : IDisposable
 }
 
 /// <summary>Counts lookups, so tests can assert that cheap rejections never reach the store.</summary>
-public sealed class CountingSource(IUserKeyMaterialSource inner) : IUserKeyMaterialSource
+public sealed class CountingSource(IUserKeyInputsSource inner) : IUserKeyInputsSource
 {
     private int _calls;
 
     public int Calls => Volatile.Read(ref _calls);
 
-    public ValueTask<UserKeyMaterial?> FindAsync(string userId, CancellationToken cancellationToken)
+    public ValueTask<UserKeyInputs?> FindAsync(string userId, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _calls);
         return inner.FindAsync(userId, cancellationToken);

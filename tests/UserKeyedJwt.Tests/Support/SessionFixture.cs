@@ -14,11 +14,11 @@ public sealed class SessionFixture : IDisposable
     public SessionFixture(Action<UserKeyedSessionOptions>? configure = null, Func<TimeProvider, IRevokedTokenStore>? store = null, Action<UserKeyedJwtOptions>? core = null)
     {
         Time = new FakeTimeProvider(CoreFixture.Start);
-        Users = new InMemoryUserKeyMaterialSource();
+        Users = new InMemoryUserKeyInputsSource();
         Store = new CountingRevokedTokenStore(store?.Invoke(Time) ?? new InMemoryRevokedTokenStore(Time, 10_000));
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(Time);
-        services.AddSingleton<IUserKeyMaterialSource>(Users);
+        services.AddSingleton<IUserKeyInputsSource>(Users);
         services.AddSingleton<IRevokedTokenStore>(Store);
         services.AddMetrics();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddFakeLogging());
@@ -43,7 +43,7 @@ public sealed class SessionFixture : IDisposable
 
     public FakeTimeProvider Time { get; }
 
-    public InMemoryUserKeyMaterialSource Users { get; }
+    public InMemoryUserKeyInputsSource Users { get; }
 
     public CountingRevokedTokenStore Store { get; }
 
@@ -59,9 +59,9 @@ public sealed class SessionFixture : IDisposable
 
     public IServiceProvider Services => _provider;
 
-    public UserKeyMaterial AddUser(string id = "user-1", string stamp = "stamp-1")
+    public UserKeyInputs AddUser(string id = "user-1", string stamp = "stamp-1")
     {
-        var user = new UserKeyMaterial(id, stamp, "hash-1");
+        var user = new UserKeyInputs(id, stamp, "hash-1");
         Users.Set(user);
         Cache.Invalidate(id);
         return user;

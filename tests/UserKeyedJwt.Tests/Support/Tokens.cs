@@ -9,7 +9,10 @@ namespace UserKeyedJwt.Tests.Support;
 /// <summary>Builds hostile and hand-made tokens.</summary>
 public static class Tokens
 {
-    public static string Encode(object value) => Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(value));
+    // As the issuer writes JSON: '+' in "at+jwt" unescaped, so that a header built here can be byte for byte the issuer's.
+    private static readonly JsonSerializerOptions AsIssued = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static string Encode(object value) => Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(value, AsIssued));
 
     public static string Encode(string json) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(json));
 
@@ -49,7 +52,7 @@ public static class Tokens
         var parts = token.Split('.');
         var header = JsonNode.Parse(Base64Url.DecodeFromChars(parts[0]))!.AsObject();
         header["kid"] = change((string)header["kid"]!);
-        return $"{Encode(header.ToJsonString())}.{parts[1]}.{parts[2]}";
+        return $"{Encode(header.ToJsonString(AsIssued))}.{parts[1]}.{parts[2]}";
     }
 
     public static string Graft(string header, string payload, string signature) =>

@@ -39,8 +39,7 @@ public class HkdfRfc5869Tests
     public void Extract_EmptySalt_MatchesRfc5869Case3()
     {
         // Case 3 is the one with an empty salt, which is how the derivation extracts its PRK.
-        Span<byte> prk = stackalloc byte[32];
-        UserKeyDerivation.Extract(Convert.FromHexString("0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b"), prk);
+        var prk = UserKeyDerivation.Extract(Convert.FromHexString("0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b"));
 
         Assert.Equal("19ef24a32c717b167f33a91d6f648bdf96596776afdb6377ac434c1c293ccb04", Convert.ToHexStringLower(prk));
     }

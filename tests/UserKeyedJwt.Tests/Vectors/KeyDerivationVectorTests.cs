@@ -76,12 +76,12 @@ public class KeyDerivationVectorTests
     {
         var v = Load()[index];
         using var f = v.CreateFixture();
-        f.Users.Set(new UserKeyMaterial(v.UserId, v.SecurityStamp + "-rotated", v.PasswordHash, v.Extra));
+        f.Users.Set(new UserKeyInputs(v.UserId, v.SecurityStamp + "-rotated", v.PasswordHash, v.Extra));
         f.Cache.Invalidate(v.UserId);
 
         var result = await f.Handler.ValidateAsync(v.Token, v.Purpose, TestContext.Current.CancellationToken);
 
-        Assert.Equal(TokenFailureReason.Revoked, result.FailureReason);
+        Assert.Equal(TokenFailureReason.KeyInputsChanged, result.FailureReason);
     }
 
     internal static IReadOnlyList<Vector> Load()
@@ -95,7 +95,7 @@ public class KeyDerivationVectorTests
         string ServerSecretId, string ServerSecret, string UserId, string? SecurityStamp, string? PasswordHash,
         Dictionary<string, string?> Extra, TokenPurpose Purpose, string DerivedKey, string Kid, string Issuer, string Audience, long Iat, string Token)
     {
-        public UserKeyMaterial Material => new(UserId, SecurityStamp, PasswordHash, Extra);
+        public UserKeyInputs Material => new(UserId, SecurityStamp, PasswordHash, Extra);
 
         public static Vector From(JsonElement e) => new(
             e.GetProperty("serverSecretId").GetString()!,

@@ -1,0 +1,81 @@
+using Microsoft.Extensions.Logging;
+
+namespace UserKeyedJwt;
+
+/// <summary>
+/// Every log message of the core. Event ids are unique and never reused. No message ever carries a token, a key,
+/// a server secret, a password hash or a security stamp: only user ids, secret ids, reasons and counts.
+/// </summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1001, EventName = "TokenValidated", Level = LogLevel.Debug, Message = "Token validated for user {UserId} ({Purpose}).")]
+    public static partial void TokenValidated(ILogger logger, string userId, TokenPurpose purpose);
+
+    /// <summary>Logs a rejection, naming the user only when the token got far enough for its subject to mean something.</summary>
+    public static void TokenRejected(ILogger logger, string? userId, TokenPurpose purpose, TokenFailureReason reason)
+    {
+        if (userId is null)
+        {
+            TokenRejected(logger, purpose, reason);
+        }
+        else
+        {
+            TokenRejectedForUser(logger, userId, purpose, reason);
+        }
+    }
+
+    [LoggerMessage(EventId = 1002, EventName = "TokenRejected", Level = LogLevel.Information, Message = "Token rejected ({Purpose}): {Reason}.")]
+    public static partial void TokenRejected(ILogger logger, TokenPurpose purpose, TokenFailureReason reason);
+
+    [LoggerMessage(EventId = 1003, EventName = "TokenRejectedForUser", Level = LogLevel.Information, Message = "Token rejected for user {UserId} ({Purpose}): {Reason}.")]
+    public static partial void TokenRejectedForUser(ILogger logger, string userId, TokenPurpose purpose, TokenFailureReason reason);
+
+    [LoggerMessage(EventId = 1004, EventName = "UserStoreFailed", Level = LogLevel.Error, Message = "The user key material source failed for user {UserId}; the token is rejected ({ExceptionType}).")]
+    public static partial void UserStoreFailed(ILogger logger, string userId, string exceptionType);
+
+    [LoggerMessage(EventId = 1005, EventName = "UserStoreTimedOut", Level = LogLevel.Error, Message = "The user key material source did not answer for user {UserId} within {Timeout}; the token is rejected.")]
+    public static partial void UserStoreTimedOut(ILogger logger, string userId, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 1006, EventName = "UnknownServerSecret", Level = LogLevel.Debug, Message = "Token names server secret {SecretId}, which is not in the ring.")]
+    public static partial void UnknownServerSecret(ILogger logger, string secretId);
+
+    [LoggerMessage(EventId = 1007, EventName = "TokenIssued", Level = LogLevel.Debug, Message = "Issued a {Purpose} token for user {UserId} under server secret {SecretId}, expiring at {ExpiresAt:O}.")]
+    public static partial void TokenIssued(ILogger logger, TokenPurpose purpose, string userId, string secretId, DateTimeOffset expiresAt);
+
+    [LoggerMessage(EventId = 1008, EventName = "KeyCacheInvalidated", Level = LogLevel.Debug, Message = "Cached keys of user {UserId} dropped ({Source} invalidation).")]
+    public static partial void KeyCacheInvalidated(ILogger logger, string userId, string source);
+
+    [LoggerMessage(EventId = 1009, EventName = "ServerSecretRingReloaded", Level = LogLevel.Information, Message = "Server secret ring reloaded: {Count} secrets, active {ActiveSecretId}.")]
+    public static partial void ServerSecretRingReloaded(ILogger logger, int count, string activeSecretId);
+
+    [LoggerMessage(EventId = 1010, EventName = "ServerSecretRingReloadFailed", Level = LogLevel.Error, Message = "Reloaded options are not valid; the previous server secret ring stays in force. {Problems}")]
+    public static partial void ServerSecretRingReloadFailed(ILogger logger, string problems);
+
+    [LoggerMessage(EventId = 1011, EventName = "SourceReturnedOtherUser", Level = LogLevel.Error, Message = "The user key material source answered a lookup for user {UserId} with another user's material; the token is rejected.")]
+    public static partial void SourceReturnedOtherUser(ILogger logger, string userId);
+
+
+    [LoggerMessage(EventId = 1013, EventName = "InvalidationBusStateChanged", Level = LogLevel.Information, Message = "Invalidation bus connected: {Connected}. The key cache was cleared; it is in use only while the bus is connected.")]
+    public static partial void InvalidationBusStateChanged(ILogger logger, bool connected);
+
+    [LoggerMessage(EventId = 1100, EventName = "SessionStarted", Level = LogLevel.Debug, Message = "Session {SessionId} started for user {UserId}.")]
+    public static partial void SessionStarted(ILogger logger, string userId, string sessionId);
+
+    [LoggerMessage(EventId = 1101, EventName = "RefreshTokenReused", Level = LogLevel.Warning, Message = "A consumed refresh token of session {SessionId} of user {UserId} was presented again, {SinceFirstUse} after its first use: treated as theft; the session is revoked and the user's tokens must be revoked.")]
+    public static partial void RefreshTokenReused(ILogger logger, string userId, string sessionId, TimeSpan sinceFirstUse);
+
+    [LoggerMessage(EventId = 1102, EventName = "RefreshWithinGraceWindow", Level = LogLevel.Information, Message = "A refresh token of session {SessionId} of user {UserId} was used again {SinceFirstUse} after its first use, within the grace window: accepted as a parallel refresh.")]
+    public static partial void RefreshWithinGraceWindow(ILogger logger, string userId, string sessionId, TimeSpan sinceFirstUse);
+
+    [LoggerMessage(EventId = 1103, EventName = "RevocationStoreFailed", Level = LogLevel.Error, Message = "The revocation store failed during {Operation} ({ExceptionType}); {Outcome}.")]
+    public static partial void RevocationStoreFailed(ILogger logger, string operation, string exceptionType, string outcome);
+
+    [LoggerMessage(EventId = 1104, EventName = "SessionEnded", Level = LogLevel.Information, Message = "Session {SessionId} of user {UserId} revoked.")]
+    public static partial void SessionEnded(ILogger logger, string userId, string sessionId);
+
+    [LoggerMessage(EventId = 1105, EventName = "SessionPastAbsoluteLifetime", Level = LogLevel.Information, Message = "Session {SessionId} of user {UserId} is past its absolute lifetime; refresh refused.")]
+    public static partial void SessionPastAbsoluteLifetime(ILogger logger, string userId, string sessionId);
+
+    [LoggerMessage(EventId = 1106, EventName = "TokenRevokedById", Level = LogLevel.Information, Message = "Token {TokenId} revoked.")]
+    public static partial void TokenRevokedById(ILogger logger, string tokenId);
+}

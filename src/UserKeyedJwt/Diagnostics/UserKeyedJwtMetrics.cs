@@ -1,0 +1,100 @@
+using System.Diagnostics.Metrics;
+
+namespace UserKeyedJwt;
+
+/// <summary>The <c>UserKeyedJwt</c> meter and its instruments.</summary>
+internal sealed class UserKeyedJwtMetrics : IDisposable
+{
+    public const string MeterName = "UserKeyedJwt";
+
+    private readonly Meter _meter;
+    private readonly bool _ownsMeter;
+    private readonly Counter<long> _validations;
+    private readonly Counter<long> _storeLookups;
+    private readonly Counter<long> _cacheHits;
+    private readonly Counter<long> _cacheMisses;
+    private readonly Counter<long> _issued;
+    private readonly Counter<long> _refreshes;
+    private readonly Counter<long> _revocationStoreFailures;
+    private readonly Counter<long> _cacheBypasses;
+    private readonly Counter<long> _cacheInvalidations;
+
+    public UserKeyedJwtMetrics(IMeterFactory? meterFactory = null)
+    {
+        if (meterFactory is null)
+        {
+            _meter = new Meter(MeterName);
+            _ownsMeter = true;
+        }
+        else
+        {
+            _meter = meterFactory.Create(MeterName);
+        }
+
+        _validations = _meter.CreateCounter<long>("userkeyedjwt.validations", "{token}", "Token validations, by result and failure reason.");
+        _storeLookups = _meter.CreateCounter<long>("userkeyedjwt.store.lookups", "{lookup}", "Lookups made through IUserKeyInputsSource, by outcome.");
+        _cacheHits = _meter.CreateCounter<long>("userkeyedjwt.key_cache.hits", "{lookup}", "Derived-key cache hits.");
+        _cacheMisses = _meter.CreateCounter<long>("userkeyedjwt.key_cache.misses", "{lookup}", "Derived-key cache misses.");
+        _issued = _meter.CreateCounter<long>("userkeyedjwt.tokens.issued", "{token}", "Tokens issued, by purpose.");
+        _refreshes = _meter.CreateCounter<long>("userkeyedjwt.sessions.refreshes", "{refresh}", "Refresh-token redemptions, by result: redeemed, grace, reused (theft suspected) or rejected.");
+        _cacheBypasses = _meter.CreateCounter<long>("userkeyedjwt.key_cache.bypasses", "{lookup}", "Lookups that skipped the key cache because its invalidation bus was not known to be connected.");
+        _cacheInvalidations = _meter.CreateCounter<long>("userkeyedjwt.key_cache.invalidations", "{invalidation}", "Users dropped from the key cache, by source: local (this node) or remote (received from the invalidation bus).");
+        _revocationStoreFailures = _meter.CreateCounter<long>("userkeyedjwt.revocation_store.failures", "{failure}", "Revocation-store calls that failed or timed out, by operation.");
+    }
+
+    public void Validated(TokenPurpose purpose) =>
+        _validations.Add(1, new KeyValuePair<string, object?>("result", "success"), new KeyValuePair<string, object?>("purpose", PurposeTag(purpose)));
+
+    public void Rejected(TokenPurpose purpose, TokenFailureReason reason) =>
+        _validations.Add(
+            1,
+            new KeyValuePair<string, object?>("result", "failure"),
+            new KeyValuePair<string, object?>("purpose", PurposeTag(purpose)),
+            new KeyValuePair<string, object?>("reason", ReasonTag(reason)));
+
+    public void StoreLookup(string outcome) => _storeLookups.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
+    public void CacheHit() => _cacheHits.Add(1);
+
+    public void CacheMiss() => _cacheMisses.Add(1);
+
+    public void CacheBypassed() => _cacheBypasses.Add(1);
+
+    public void KeyCacheInvalidated(string source) => _cacheInvalidations.Add(1, new KeyValuePair<string, object?>("source", source));
+
+    /// <summary>Publishes the state of the invalidation bus: 1 while connected (the key cache in use), 0 otherwise.</summary>
+    public void ObserveInvalidationBus(Func<bool> connected) =>
+        _meter.CreateObservableGauge("userkeyedjwt.invalidation_bus.connected", () => connected() ? 1 : 0, "{state}", "1 while the cross-node invalidation bus is connected and the key cache is in use; 0 while it is bypassed.");
+
+    public void Issued(TokenPurpose purpose) => _issued.Add(1, new KeyValuePair<string, object?>("purpose", PurposeTag(purpose)));
+
+    public void Refresh(string result) => _refreshes.Add(1, new KeyValuePair<string, object?>("result", result));
+
+    public void RevocationStoreFailed(string operation) => _revocationStoreFailures.Add(1, new KeyValuePair<string, object?>("operation", operation));
+
+    public void Dispose()
+    {
+        if (_ownsMeter)
+        {
+            _meter.Dispose();
+        }
+    }
+
+    private static string PurposeTag(TokenPurpose purpose) => purpose == TokenPurpose.Refresh ? "refresh" : "access";
+
+    private static string ReasonTag(TokenFailureReason reason) => reason switch
+    {
+        TokenFailureReason.Malformed => "malformed",
+        TokenFailureReason.WrongPurpose => "wrong_purpose",
+        TokenFailureReason.Expired => "expired",
+        TokenFailureReason.NotYetValid => "not_yet_valid",
+        TokenFailureReason.UnknownServerSecret => "unknown_server_secret",
+        TokenFailureReason.InvalidKidTag => "invalid_kid_tag",
+        TokenFailureReason.UnknownUser => "unknown_user",
+        TokenFailureReason.KeyInputsChanged => "key_inputs_changed",
+        TokenFailureReason.InvalidSignature => "invalid_signature",
+        TokenFailureReason.StoreUnavailable => "store_unavailable",
+        TokenFailureReason.TokenRevoked => "token_revoked",
+        _ => "other",
+    };
+}

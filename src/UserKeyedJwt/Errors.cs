@@ -1,0 +1,14 @@
+namespace UserKeyedJwt;
+
+/// <summary>The one place that builds the exceptions thrown for misuse and misconfiguration.</summary>
+internal static class Errors
+{
+    public static InvalidOperationException InvalidOptions(string setting) =>
+        new($"The setting {setting} is not valid. Options are validated at startup; check the configuration.");
+
+    public static ArgumentException ReservedClaim(string claimType, string paramName) =>
+        new($"The claim '{claimType}' is set by UserKeyedJwt and cannot be supplied by the caller.", paramName);
+
+    public static ArgumentOutOfRangeException LifetimeOutOfRange(TimeSpan lifetime, TimeSpan max, string paramName) =>
+        new(paramName, lifetime, $"The lifetime must be above zero and at most {max}.");
+}

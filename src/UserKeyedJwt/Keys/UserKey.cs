@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+
+namespace UserKeyedJwt;
+
+/// <summary>
+/// A derived HS256 key of one user for one purpose under one server secret, with the <c>kid</c> that tokens signed under it
+/// carry. Immutable: the key cache holds it as it is, and a change of the user's key inputs derives another.
+/// </summary>
+[DebuggerDisplay("UserKey(Purpose = {Purpose}, Secret = {Secret.Id})")]
+internal sealed class UserKey
+{
+    private readonly byte[] _key;
+
+    private UserKey(byte[] key, ServerSecret secret, TokenPurpose purpose, string kid, long derivedAt)
+    {
+        _key = key;
+        Secret = secret;
+        Purpose = purpose;
+        Kid = kid;
+        DerivedAt = derivedAt;
+    }
+
+    public ServerSecret Secret { get; }
+
+    public TokenPurpose Purpose { get; }
+
+    /// <summary><c>{secretId}.{fingerprint}.{tag}</c>.</summary>
+    public string Kid { get; }
+
+    /// <summary>When the key was derived, as a <see cref="TimeProvider"/> timestamp: the key cache's TTL counts from here.</summary>
+    public long DerivedAt { get; }
+
+    /// <summary>Derives the key of <paramref name="inputs"/>' user, its fingerprint and its tag.</summary>
+    public static UserKey Derive(ServerSecret secret, UserKeyInputs inputs, TokenPurpose purpose, long derivedAt)
+    {
+        var key = UserKeyDerivation.Expand(secret.Prk, inputs, purpose);
+        var fingerprint = UserKeyDerivation.Fingerprint(key);
+        return new UserKey(key, secret, purpose, $"{secret.Id}.{fingerprint}.{secret.Tag(purpose, inputs.UserId, fingerprint)}", derivedAt);
+    }
+
+    /// <summary>The same key under another kid. Only for the unknown-user decoy, which is never cached.</summary>
+    public UserKey WithKid(string kid) => new(_key, Secret, Purpose, kid, DerivedAt);
+
+    /// <summary>Whether <paramref name="kid"/> is this key's kid, compared in constant time: it holds the tag.</summary>
+    public bool HasKid(string kid) =>
+        CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(Kid.AsSpan()), MemoryMarshal.AsBytes(kid.AsSpan()));
+
+    /// <summary>Whether <paramref name="fingerprint"/> is this key's; a fingerprint is not secret.</summary>
+    public bool HasFingerprint(string fingerprint) =>
+        Kid.AsSpan(Secret.Id.Length + 1, UserKeyDerivation.FingerprintLength).SequenceEqual(fingerprint);
+
+    /// <summary>HMAC-SHA256 of <paramref name="data"/> under this key.</summary>
+    public void Mac(ReadOnlySpan<byte> data, Span<byte> mac) => HMACSHA256.HashData(_key, data, mac);
+
+    /// <summary>This key as IdentityModel signs and verifies with it.</summary>
+    public UserSecurityKey ToSecurityKey() => new(this);
+
+    public override string ToString() => $"UserKey(Purpose = {Purpose}, Secret = {Secret.Id})";
+}

@@ -1,0 +1,63 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace UserKeyedJwt;
+
+/// <summary>
+/// One lookup through <see cref="IUserKeyInputsSource"/>, bounded by <see cref="UserKeyedJwtOptions.StoreTimeout"/>: the
+/// user's inputs, or why there are none. A store that fails or hangs is an expected outcome here, never an exception.
+/// </summary>
+internal sealed class UserKeyInputsLookup(
+    IUserKeyInputsSource source,
+    IOptions<UserKeyedJwtOptions> options,
+    TimeProvider time,
+    UserKeyedJwtMetrics metrics,
+    ILogger<UserKeyInputsLookup> logger)
+{
+    private readonly TimeSpan _timeout = options.Value.StoreTimeout;
+
+    public async ValueTask<(UserKeyInputs? Inputs, TokenFailureReason? Failure)> FindAsync(string userId, CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource(_timeout, time);
+        using var link = cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), timeout);
+        UserKeyInputs? inputs;
+        try
+        {
+            // WaitAsync: a source that ignores its token still cannot hold the request past the timeout.
+            var lookup = source.FindAsync(userId, timeout.Token);
+            inputs = lookup.IsCompleted ? await lookup.ConfigureAwait(false) : await lookup.AsTask().WaitAsync(timeout.Token).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Whatever the store throws, the token is rejected as StoreUnavailable: fail closed.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            if (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                metrics.StoreLookup("timeout");
+                Log.UserStoreTimedOut(logger, userId, _timeout);
+            }
+            else
+            {
+                metrics.StoreLookup("error");
+                Log.UserStoreFailed(logger, userId, ex.GetType().FullName ?? ex.GetType().Name);
+            }
+
+            return (null, TokenFailureReason.StoreUnavailable);
+        }
+
+        if (inputs is null)
+        {
+            metrics.StoreLookup("not_found");
+            return (null, TokenFailureReason.UnknownUser);
+        }
+
+        metrics.StoreLookup("found");
+        if (!string.Equals(inputs.UserId, userId, StringComparison.Ordinal))
+        {
+            Log.SourceReturnedOtherUser(logger, userId);
+            return (null, TokenFailureReason.UnknownUser);
+        }
+
+        return (inputs, null);
+    }
+}

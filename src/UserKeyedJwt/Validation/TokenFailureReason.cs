@@ -1,0 +1,50 @@
+namespace UserKeyedJwt;
+
+/// <summary>
+/// Why a token was rejected, in the order the handler checks. The reason goes to logs and metrics only; clients always see
+/// one uniform failure.
+/// </summary>
+public enum TokenFailureReason
+{
+    /// <summary>
+    /// Not a token this server would issue: too long, not a compact JWS, a header other than the issuer's, a repeated JSON
+    /// member, text after the JSON, non-canonical base64url, a missing <c>exp</c>, or a foreign issuer or audience.
+    /// </summary>
+    Malformed = 1,
+
+    /// <summary>A token of the other purpose: a refresh token presented as an access token, or the reverse.</summary>
+    WrongPurpose = 2,
+
+    /// <summary>The token's <c>exp</c> is in the past, beyond the clock skew.</summary>
+    Expired = 3,
+
+    /// <summary>The token's <c>nbf</c> is in the future, beyond the clock skew.</summary>
+    NotYetValid = 4,
+
+    /// <summary>The <c>kid</c> names a server secret that is not in the ring: removed, as the kill switch does, or never there.</summary>
+    UnknownServerSecret = 5,
+
+    /// <summary>
+    /// The tag in <c>kid</c> does not verify: the server never issued a token of this purpose for this subject under this key.
+    /// Decided before any user lookup.
+    /// </summary>
+    InvalidKidTag = 6,
+
+    /// <summary>The subject no longer exists in the user store.</summary>
+    UnknownUser = 7,
+
+    /// <summary>The user's key inputs (password hash, security stamp, id or an extra input) changed after the token was issued.</summary>
+    KeyInputsChanged = 8,
+
+    /// <summary>The key is the user's current one, but the signature does not verify under it: the token was altered.</summary>
+    InvalidSignature = 9,
+
+    /// <summary>The user store or the revocation store failed or timed out. The token is rejected: the library fails closed.</summary>
+    StoreUnavailable = 10,
+
+    /// <summary>
+    /// This very token (its <c>jti</c>) or its session (<c>sid</c>) was revoked on its own, by a logout, while the user's other
+    /// tokens stay valid. Checked only after the signature verified.
+    /// </summary>
+    TokenRevoked = 11,
+}
