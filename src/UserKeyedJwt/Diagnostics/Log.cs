@@ -30,10 +30,10 @@ internal static partial class Log
     [LoggerMessage(EventId = 1003, EventName = "TokenRejectedForUser", Level = LogLevel.Information, Message = "Token rejected for user {UserId} ({Purpose}): {Reason}.")]
     public static partial void TokenRejectedForUser(ILogger logger, string userId, TokenPurpose purpose, TokenFailureReason reason);
 
-    [LoggerMessage(EventId = 1004, EventName = "UserStoreFailed", Level = LogLevel.Error, Message = "The user key material source failed for user {UserId}; the token is rejected ({ExceptionType}).")]
+    [LoggerMessage(EventId = 1004, EventName = "UserStoreFailed", Level = LogLevel.Error, Message = "The key inputs source failed for user {UserId}; the token is rejected ({ExceptionType}).")]
     public static partial void UserStoreFailed(ILogger logger, string userId, string exceptionType);
 
-    [LoggerMessage(EventId = 1005, EventName = "UserStoreTimedOut", Level = LogLevel.Error, Message = "The user key material source did not answer for user {UserId} within {Timeout}; the token is rejected.")]
+    [LoggerMessage(EventId = 1005, EventName = "UserStoreTimedOut", Level = LogLevel.Error, Message = "The key inputs source did not answer for user {UserId} within {Timeout}; the token is rejected.")]
     public static partial void UserStoreTimedOut(ILogger logger, string userId, TimeSpan timeout);
 
     [LoggerMessage(EventId = 1006, EventName = "UnknownServerSecret", Level = LogLevel.Debug, Message = "Token names server secret {SecretId}, which is not in the ring.")]
@@ -51,12 +51,15 @@ internal static partial class Log
     [LoggerMessage(EventId = 1010, EventName = "ServerSecretRingReloadFailed", Level = LogLevel.Error, Message = "Reloaded options are not valid; the previous server secret ring stays in force. {Problems}")]
     public static partial void ServerSecretRingReloadFailed(ILogger logger, string problems);
 
-    [LoggerMessage(EventId = 1011, EventName = "SourceReturnedOtherUser", Level = LogLevel.Error, Message = "The user key material source answered a lookup for user {UserId} with another user's material; the token is rejected.")]
+    [LoggerMessage(EventId = 1011, EventName = "SourceReturnedOtherUser", Level = LogLevel.Error, Message = "The key inputs source answered a lookup for user {UserId} with another user's inputs; the token is rejected.")]
     public static partial void SourceReturnedOtherUser(ILogger logger, string userId);
 
 
     [LoggerMessage(EventId = 1013, EventName = "InvalidationBusStateChanged", Level = LogLevel.Information, Message = "Invalidation bus connected: {Connected}. The key cache was cleared; it is in use only while the bus is connected.")]
     public static partial void InvalidationBusStateChanged(ILogger logger, bool connected);
+
+    [LoggerMessage(EventId = 1014, EventName = "UserStoreRead", Level = LogLevel.Trace, Message = "Read the key inputs of user {UserId} from the store: {Outcome}.")]
+    public static partial void UserStoreRead(ILogger logger, string userId, string outcome);
 
     [LoggerMessage(EventId = 1100, EventName = "SessionStarted", Level = LogLevel.Debug, Message = "Session {SessionId} started for user {UserId}.")]
     public static partial void SessionStarted(ILogger logger, string userId, string sessionId);

@@ -31,27 +31,29 @@ internal sealed class UserKeyInputsLookup(
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            if (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            var timedOut = ex is OperationCanceledException && !cancellationToken.IsCancellationRequested;
+            metrics.StoreLookup(timedOut ? "timeout" : "error");
+            Log.UserStoreRead(logger, userId, timedOut ? "timeout" : "error");
+            if (timedOut)
             {
-                metrics.StoreLookup("timeout");
                 Log.UserStoreTimedOut(logger, userId, _timeout);
             }
             else
             {
-                metrics.StoreLookup("error");
                 Log.UserStoreFailed(logger, userId, ex.GetType().FullName ?? ex.GetType().Name);
             }
 
             return (null, TokenFailureReason.StoreUnavailable);
         }
 
+        var outcome = inputs is null ? "not_found" : "found";
+        metrics.StoreLookup(outcome);
+        Log.UserStoreRead(logger, userId, outcome);
         if (inputs is null)
         {
-            metrics.StoreLookup("not_found");
             return (null, TokenFailureReason.UnknownUser);
         }
 
-        metrics.StoreLookup("found");
         if (!string.Equals(inputs.UserId, userId, StringComparison.Ordinal))
         {
             Log.SourceReturnedOtherUser(logger, userId);
