@@ -50,7 +50,7 @@ public sealed class UserKeyedSessions
     }
 
     /// <summary>Starts a session for <paramref name="user"/>, who has just signed in, and issues its first pair.</summary>
-    /// <param name="user">The user's current key material.</param>
+    /// <param name="user">The user's current key inputs.</param>
     /// <param name="claims">Further claims for the access token, such as roles. The refresh token carries none.</param>
     public SessionTokens Start(UserKeyInputs user, IEnumerable<Claim>? claims = null)
     {
@@ -73,7 +73,7 @@ public sealed class UserKeyedSessions
         ArgumentNullException.ThrowIfNull(session);
         if (!string.Equals(user.UserId, session.UserId, StringComparison.Ordinal))
         {
-            throw new ArgumentException("The key material belongs to another user than the session.", nameof(user));
+            throw new ArgumentException("The key inputs belong to another user than the session.", nameof(user));
         }
 
         // Whole seconds, as in the tokens; no token of the session outlives its absolute end.
