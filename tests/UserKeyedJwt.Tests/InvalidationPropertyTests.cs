@@ -170,7 +170,7 @@ public class InvalidationPropertyTests
     public static class Arbitraries
     {
         private static readonly Gen<string> Text =
-            Gen.Elements("a", "b", "Z", "0", "-", "é", "ß", "ユ", "😀", " ", "stamp", "AQAAAAIAAYag").ArrayOf().Select(parts => string.Concat(parts));
+            Gen.Elements("a", "b", "Z", "0", "-", "é", "ß", "ユ", "😀", " ", "stamp", "AQAAAAIAAYag").ArrayOf().Select(parts => string.Concat(parts.Take(20)));
 
         private static readonly Gen<string> NonEmptyText = Text.Where(s => s.Length > 0);
 

@@ -70,6 +70,14 @@ public sealed class CoreFixture : IDisposable
 
     public static string NewSecret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
+    /// <summary>The user's real key under the active secret, derived from the document (not the library): to sign as the server would.</summary>
+    public byte[] KeyOf(UserKeyInputs user, TokenPurpose purpose = TokenPurpose.Access)
+    {
+        var options = _provider.GetRequiredService<IOptionsMonitor<UserKeyedJwtOptions>>().CurrentValue;
+        var active = options.ServerSecrets.Single(s => options.ActiveSecretId is null || s.Id == options.ActiveSecretId);
+        return Shared.SpecKeyDerivation.DeriveKey(Convert.FromBase64String(active.Secret!), user, purpose);
+    }
+
     public UserKeyInputs AddUser(string id = "user-1", string? stamp = "stamp-1", string? hash = "hash-1", IReadOnlyDictionary<string, string?>? extra = null)
     {
         var user = new UserKeyInputs(id, stamp, hash, extra);

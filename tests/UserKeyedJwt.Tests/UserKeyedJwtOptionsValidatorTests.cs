@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using UserKeyedJwt.Tests.Support;
 
-namespace UserKeyedJwt.Tests.Internal;
+namespace UserKeyedJwt.Tests;
 
 public class UserKeyedJwtOptionsValidatorTests
 {

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using FsCheck.Xunit;
 
-namespace UserKeyedJwt.Tests;
+namespace UserKeyedJwt.Tests.Keys;
 
 public class UserKeyDerivationTests
 {

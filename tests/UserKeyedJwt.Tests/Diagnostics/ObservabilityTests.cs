@@ -4,7 +4,7 @@ using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
 using UserKeyedJwt.Tests.Support;
 
-namespace UserKeyedJwt.Tests.Internal;
+namespace UserKeyedJwt.Tests.Diagnostics;
 
 public class ObservabilityTests
 {
@@ -41,7 +41,7 @@ public class ObservabilityTests
     public async Task Logs_EveryReasonAtTrace_NeverCarrySecrets()
     {
         var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        using var f = new CoreFixture(o => UserKeyedTokenHandlerTests.Use(o, secret));
+        using var f = new CoreFixture(o => Validation.UserKeyedTokenHandlerTests.Use(o, secret));
         var user = f.AddUser(stamp: "STAMP-VALUE-42", hash: "AQAAAAHASHVALUE42");
         var token = f.Issuer.Issue(user).Token;
         var refresh = f.Issuer.Issue(user, purpose: TokenPurpose.Refresh).Token;

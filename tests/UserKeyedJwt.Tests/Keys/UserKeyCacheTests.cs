@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using UserKeyedJwt.Tests.Support;
 
-namespace UserKeyedJwt.Tests.Internal;
+namespace UserKeyedJwt.Tests.Keys;
 
 public class UserKeyCacheTests
 {

@@ -2,7 +2,7 @@ using System.IdentityModel.Tokens.Jwt;
 using Microsoft.IdentityModel.Tokens;
 using UserKeyedJwt.Tests.Support;
 
-namespace UserKeyedJwt.Tests;
+namespace UserKeyedJwt.Tests.Validation;
 
 /// <summary>The resolver serves the older JwtSecurityTokenHandler too, through PrefetchAsync, and fails closed without it.</summary>
 public class LegacyHandlerTests

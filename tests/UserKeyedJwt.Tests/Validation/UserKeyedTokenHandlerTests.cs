@@ -4,7 +4,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using UserKeyedJwt.Tests.Support;
 
-namespace UserKeyedJwt.Tests;
+namespace UserKeyedJwt.Tests.Validation;
 
 public class UserKeyedTokenHandlerTests
 {

@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using UserKeyedJwt.Tests.Support;
 
-namespace UserKeyedJwt.Tests.Internal;
+namespace UserKeyedJwt.Tests.Keys;
 
 /// <summary>
 /// The key cache's contract with an <see cref="IUserKeyInvalidationBus"/>: publish every local invalidation, apply remote
