@@ -109,7 +109,10 @@ def verify(path):
         header = json.loads(b64url_decode(header_b64))
         payload = json.loads(b64url_decode(payload_b64))
         expected_sig = hmac.new(key, (header_b64 + "." + payload_b64).encode("ascii"), hashlib.sha256).digest()
+        typ = "at+jwt" if v["purpose"] == "access" else "rt+jwt"
+        issuers_header = b64url(json.dumps({"alg": "HS256", "kid": header["kid"], "typ": typ}, separators=(",", ":")).encode())
         checks = {
+            "header": header_b64 == issuers_header,
             "derivedKey": key.hex() == v["derivedKey"],
             "kid": kid_for(secret, v["serverSecretId"], v["userId"], key, v["purpose"]) == header["kid"] == v["kid"],
             "signature": hmac.compare_digest(expected_sig, b64url_decode(signature_b64)),
