@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# HTTP load test, both endpoints in the same run against the sample on loopback:
+# HTTP load test, both endpoints in the same run against the load-test host (benchmarks/UserKeyedJwt.LoadTest) on loopback:
 #   GET /me/static  plain JwtBearer with one static key (the baseline)
 #   GET /me         UserKeyedJwt over SQLite, tokens of $USERS distinct users, round-robin
-# Both endpoints run the same handler (two SQLite reads); only the token check differs.
+# Both endpoints run the same handler (the caller's id from its claims); only the token check differs.
 #
 # Needs wrk (Debian package): apt-get update && apt-get install -y wrk
 # Usage: scripts/loadtest.sh            (USERS=1000 DURATION=15s CONNECTIONS=32 ROUNDS=3 PORT=5099 to change)
@@ -15,12 +15,11 @@ USERS=${USERS:-1000} DURATION=${DURATION:-15s} CONNECTIONS=${CONNECTIONS:-32} TH
 API=http://127.0.0.1:$PORT
 work=$(mktemp -d)
 
-dotnet build -c Release samples/UserKeyedJwt.Sample -v q -nologo >/dev/null
+dotnet build -c Release benchmarks/UserKeyedJwt.LoadTest -v q -nologo >/dev/null
 (
-  cd samples/UserKeyedJwt.Sample/bin/Release/net10.0
-  ASPNETCORE_ENVIRONMENT=Development Sample__Benchmark__Enabled=true \
-  ConnectionStrings__Sample="Data Source=$work/load.db" Sample__DevelopmentSecretFile="$work/dev-secret" \
-  Logging__LogLevel__Default=Warning exec dotnet UserKeyedJwt.Sample.dll --urls "$API"
+  cd benchmarks/UserKeyedJwt.LoadTest/bin/Release/net10.0
+  ASPNETCORE_ENVIRONMENT=Development ConnectionStrings__LoadTest="Data Source=$work/load.db" \
+  Logging__LogLevel__Default=Warning exec dotnet UserKeyedJwt.LoadTest.dll --urls "$API"
 ) >"$work/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
@@ -62,7 +61,7 @@ print(f"{rps:.0f} {ms(50):.2f} {ms(99):.2f} {bad.group(1) if bad else 0}")
 PY
 }
 
-run static /me/static 5s >/dev/null   # warm-up: JIT, connection pools, SQLite pages
+run static /me/static 5s >/dev/null   # warm-up: JIT, connection pools, the key cache
 run keyed /me 5s >/dev/null
 echo "round endpoint      rps     p50_ms  p99_ms  non2xx"
 : >"$work/results"
