@@ -1,35 +1,30 @@
+// Commands, from the repository root:
+//   dotnet run -c Release --project benchmarks/UserKeyedJwt.Benchmarks -- --filter '*' --job short   validation guard rails and issuing (BenchmarkDotNet)
+//   dotnet run -c Release --project benchmarks/UserKeyedJwt.Benchmarks -- memory [users]             bytes per cached user (default 100000)
+//   dotnet run -c Release --project benchmarks/UserKeyedJwt.Benchmarks -- timing [samples]           unknown user vs bad signature, cold (default 20000)
+// Any other arguments go to BenchmarkDotNet: --filter '*ValidationBenchmarks*', --job dry, --list flat.
+using System.Globalization;
 using BenchmarkDotNet.Running;
 using UserKeyedJwt.Benchmarks;
 
-if (args is ["memory", ..])
+switch (args)
 {
-    await MemoryProbe.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000);
-    return;
+    case ["memory", .. var rest] when TryCount(rest, 100_000, out var users):
+        await MemoryProbe.RunAsync(users);
+        return 0;
+    case ["timing", .. var rest] when TryCount(rest, 20_000, out var samples):
+        await TimingProbe.RunAsync(samples);
+        return 0;
+    case ["memory" or "timing", ..]:
+        await Console.Error.WriteLineAsync("usage: memory [users] | timing [samples], a positive whole number");
+        return 2;
+    default:
+        BenchmarkSwitcher.FromTypes([typeof(ValidationBenchmarks), typeof(IssuingBenchmarks)]).Run(args);
+        return 0;
 }
 
-if (args is ["timing", ..])
+static bool TryCount(string[] rest, int fallback, out int count)
 {
-    await TimingProbe.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20_000);
-    return;
+    count = fallback;
+    return rest is [] || (rest is [var n] && int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out count) && count > 0);
 }
-
-if (args is ["ratios", ..])
-{
-    await InterleavedRatios.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 40);
-    return;
-}
-
-if (args is ["profile", var which, var seconds])
-{
-    await ProfileLoop.RunAsync(which, int.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture));
-    return;
-}
-
-// The suite the performance targets are judged on; "pieces" runs the diagnostic breakdowns of docs/performance.md instead.
-if (args is ["pieces", .. var rest])
-{
-    BenchmarkSwitcher.FromTypes([typeof(IssuingBenchmarks)]).Run(rest);
-    return;
-}
-
-BenchmarkSwitcher.FromTypes([typeof(ValidationBenchmarks), typeof(IssuingBenchmarks)]).Run(args);
