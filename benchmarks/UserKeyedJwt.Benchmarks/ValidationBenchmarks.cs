@@ -1,4 +1,4 @@
-using System.Security.Claims;
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,13 +8,14 @@ using Microsoft.IdentityModel.Tokens;
 namespace UserKeyedJwt.Benchmarks;
 
 /// <summary>
-/// User-keyed validation against plain static-key HS256 validation with the same claims, measured in the same run.
-/// Run: dotnet run -c Release --project benchmarks/UserKeyedJwt.Benchmarks -- --filter '*Validation*'
+/// The validation guard rails: each user-keyed case as a ratio of plain static-key <see cref="JsonWebTokenHandler"/>
+/// validation of a token of the same size and claims, in the same run. The Guard rail column gives each ratio and its limit.
+/// Run: dotnet run -c Release --project benchmarks/UserKeyedJwt.Benchmarks -- --filter '*ValidationBenchmarks*' --job short
 /// </summary>
 [MemoryDiagnoser]
+[GuardRailColumn]
 
-// Iterations of at least 250 ms (BenchmarkDotNet's default is 500), so that a --job short run of the suite stays under
-// five minutes; each result still carries its error, and docs/performance.md cross-checks with interleaved runs.
+// Shorter iterations than BenchmarkDotNet's default, so that a --job short run of the suite stays within minutes.
 [IterationTime(250)]
 public class ValidationBenchmarks
 {
@@ -22,208 +23,150 @@ public class ValidationBenchmarks
 
     private readonly JsonWebTokenHandler _plain = new();
     private TokenValidationParameters _staticParameters = null!;
-    private TokenValidationParameters _manyStaticKeysParameters = null!;
     private string _staticToken = null!;
-    private string[] _manyStaticKeyTokens = null!;
+    private string[] _staticTokens = null!;
+    private CountingSource _source = null!;
     private UserKeyedTokenHandler _handler = null!;
     private TokenValidationParameters _userKeyedParameters = null!;
-    private string _oneUserToken = null!;
-    private string[] _manyUserTokens = null!;
-    private string[] _manyStaticTokens = null!;
-    private UserKeyedTokenHandler _coldHandler = null!;
+    private string _userToken = null!;
+    private string[] _userTokens = null!;
     private string _forgedToken = null!;
-    private string _expiredToken = null!;
-    private string _expiredCachedToken = null!;
-    private InMemoryRevokedTokenStore _denylist = null!;
-    private string[] _denylistProbes = null!;
     private int _next;
 
-    [Flags]
-    private enum World
+    // Each case runs in its own process with its own setup, so each builds only what it measures.
+    [GlobalSetup(Target = nameof(StaticKey))]
+    public async Task SetupStaticKey()
     {
-        ManyUsers = 1,
-        WarmCache = 2,
-        Denylist = 4,
-        ManyStaticTokens = 8,
-        ManyStaticKeys = 16,
-        Everything = ManyUsers | WarmCache | Denylist | ManyStaticTokens | ManyStaticKeys,
+        await SetupStaticAsync(1);
+        _staticToken = _staticTokens[0];
     }
 
-    /// <summary>Everything, for the loops outside BenchmarkDotNet (profile, ratios).</summary>
-    public Task Setup() => BuildAsync(World.Everything);
-
-    // Each BenchmarkDotNet case runs in its own process with its own setup, so each builds only what it measures: the whole
-    // world takes about 13 s, and a --job short run of the suite must stay under five minutes.
-    [GlobalSetup(Target = nameof(UserKeyedManyUsers))]
-    public Task SetupManyUsers() => BuildAsync(World.ManyUsers | World.WarmCache);
-
-    [GlobalSetup(Target = nameof(UserKeyedCold))]
-    public Task SetupCold() => BuildAsync(World.ManyUsers);
-
     [GlobalSetup(Target = nameof(StaticKeyManyTokens))]
-    public Task SetupManyStaticTokens() => BuildAsync(World.ManyStaticTokens);
+    public Task SetupStaticKeyManyTokens() => SetupStaticAsync(ManyUsers);
 
-    [GlobalSetup(Target = nameof(ManyKeysDefaultFactory))]
-    public Task SetupManyStaticKeys() => BuildAsync(World.ManyStaticKeys);
-
-    [GlobalSetup(Target = nameof(DenylistCheck))]
-    public Task SetupDenylist() => BuildAsync(World.Denylist);
-
-    [GlobalSetup(Targets = [nameof(StaticKey), nameof(UserKeyedOneUser), nameof(RejectForged), nameof(RejectExpired), nameof(RejectExpiredCached)])]
-    public Task SetupBasics() => BuildAsync(World.WarmCache);
-
-    private async Task BuildAsync(World world)
+    [GlobalSetup(Target = nameof(UserKeyedOneUser))]
+    public async Task SetupOneUser()
     {
-        var secret = BenchmarkHost.NewSecret();
-        var source = new InMemoryUserKeyInputsSource();
-        var provider = BenchmarkHost.Build(source, secret, cacheSize: 4 * ManyUsers);
-        _handler = provider.GetRequiredService<UserKeyedTokenHandler>();
+        await SetupUsersAsync(1, cacheSize: ManyUsers);
+        await ExpectReadsAsync(_userToken, null, reads: 0, nameof(UserKeyedOneUser));
+    }
+
+    // The library's default cache size, which holds every user of the case: the cleanup proves that none was evicted.
+    [GlobalSetup(Target = nameof(UserKeyedManyUsers))]
+    public async Task SetupManyUsers()
+    {
+        await SetupUsersAsync(ManyUsers, cacheSize: ManyUsers);
+        await ExpectReadsAsync(_userTokens[^1], null, reads: 0, nameof(UserKeyedManyUsers));
+    }
+
+    // One user, like its baseline's one token: what differs from the warm case is the store read and the derivation alone.
+    [GlobalSetup(Target = nameof(UserKeyedCold))]
+    public async Task SetupCold()
+    {
+        await SetupUsersAsync(1, cacheSize: 0);
+        await ExpectReadsAsync(_userToken, null, reads: 1, nameof(UserKeyedCold));
+    }
+
+    // A server that has a real user cached, and a genuine-looking kid whose tag was never issued for this subject.
+    [GlobalSetup(Target = nameof(RejectForged))]
+    public async Task SetupForged()
+    {
+        await SetupUsersAsync(1, cacheSize: ManyUsers);
+        var genuine = new JsonWebToken(_userToken);
+        var kid = $"{BenchmarkHost.SecretId}.{genuine.Kid.Split('.')[1]}.{Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16))}";
+        var key = new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(32)) { KeyId = kid };
+        _forgedToken = _plain.CreateToken(BenchmarkHost.Descriptor(new SigningCredentials(key, SecurityAlgorithms.HmacSha256), Guid.NewGuid().ToString(), BenchmarkHost.Claims()));
+        BenchmarkHost.ExpectLength([_forgedToken], _userToken.Length, nameof(RejectForged));
+        await ExpectReadsAsync(_forgedToken, TokenFailureReason.InvalidKidTag, reads: 0, nameof(RejectForged));
+    }
+
+    // Only the cold case may read the store; a read in any other means a cache miss or a forged token that got through.
+    [GlobalCleanup(Targets = [nameof(UserKeyedOneUser), nameof(UserKeyedManyUsers), nameof(RejectForged)])]
+    public void ExpectNoStoreReads()
+    {
+        if (_source.Reads != 0)
+        {
+            throw new InvalidOperationException($"{_source.Reads} user-store reads during a case that must make none.");
+        }
+    }
+
+    [Benchmark(Baseline = true, Description = "Static key, 1 token")]
+    public async Task<bool> StaticKey() => (await _plain.ValidateTokenAsync(_staticToken, _staticParameters)).IsValid;
+
+    [Benchmark(Description = "Static key, 10^5 distinct tokens round-robin")]
+    public async Task<bool> StaticKeyManyTokens() => (await _plain.ValidateTokenAsync(_staticTokens[Next()], _staticParameters)).IsValid;
+
+    [GuardRail(1.35)]
+    [Benchmark(Description = "User-keyed, 1 user, warm")]
+    public async Task<bool> UserKeyedOneUser() => (await _handler.ValidateTokenAsync(_userToken, _userKeyedParameters)).IsValid;
+
+    [GuardRail(1.6, Against = nameof(StaticKeyManyTokens))]
+    [Benchmark(Description = "User-keyed, 10^5 users round-robin, warm")]
+    public async Task<bool> UserKeyedManyUsers() => (await _handler.ValidateTokenAsync(_userTokens[Next()], _userKeyedParameters)).IsValid;
+
+    // The same call as the warm case; its setup built the handler without a key cache.
+    [GuardRail(3)]
+    [Benchmark(Description = "User-keyed, cold: store read + derivation every call")]
+    public async Task<bool> UserKeyedCold() => (await _handler.ValidateTokenAsync(_userToken, _userKeyedParameters)).IsValid;
+
+    [GuardRail(0.75)]
+    [Benchmark(Description = "Reject forged subject (kid tag does not verify)")]
+    public async Task<bool> RejectForged() => (await _handler.ValidateTokenAsync(_forgedToken, _userKeyedParameters)).IsValid;
+
+    private async Task SetupStaticAsync(int tokens)
+    {
+        var key = BenchmarkHost.NewStaticKey();
+        var credentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256);
+        _staticParameters = BenchmarkHost.StaticParameters(key);
+        _staticTokens = new string[tokens];
+        for (var i = 0; i < tokens; i++)
+        {
+            _staticTokens[i] = _plain.CreateToken(BenchmarkHost.Descriptor(credentials, Guid.NewGuid().ToString(), BenchmarkHost.Claims()));
+            BenchmarkHost.Expect(await _plain.ValidateTokenAsync(_staticTokens[i], _staticParameters), null, "static-key token");
+        }
+
+        BenchmarkHost.ExpectLength(_staticTokens, BenchmarkHost.UserKeyedTokenLength(), "static-key token");
+    }
+
+    /// <summary>Issues a token per user and validates each once, which checks it and, with a cache, caches its key.</summary>
+    private async Task SetupUsersAsync(int users, int cacheSize)
+    {
+        var store = new InMemoryUserKeyInputsSource();
+        _source = new CountingSource(store);
+        var provider = BenchmarkHost.Build(_source, cacheSize);
         var issuer = provider.GetRequiredService<UserKeyedTokenIssuer>();
+        _handler = provider.GetRequiredService<UserKeyedTokenHandler>();
         _userKeyedParameters = _handler.CreateValidationParameters();
-
-        // Same secret and users, no key cache: every validation is a source lookup plus a derivation.
-        _coldHandler = BenchmarkHost.Build(source, secret, cacheSize: 0).GetRequiredService<UserKeyedTokenHandler>();
-
-        var users = world.HasFlag(World.ManyUsers) ? ManyUsers : 1;
-        _manyUserTokens = new string[users];
-        UserKeyInputs? firstUser = null;
+        _userTokens = new string[users];
         for (var i = 0; i < users; i++)
         {
             var user = BenchmarkHost.NewUser();
-            firstUser ??= user;
-            source.Set(user);
-            _manyUserTokens[i] = issuer.Issue(user, BenchmarkHost.Claims()).Token;
-            if (world.HasFlag(World.WarmCache))
-            {
-                await _handler.ValidateTokenAsync(_manyUserTokens[i], _userKeyedParameters); // warm the cache
-            }
+            store.Set(user);
+            _userTokens[i] = issuer.Issue(user, BenchmarkHost.Claims()).Token;
+            BenchmarkHost.Expect(await _handler.ValidateTokenAsync(_userTokens[i], _userKeyedParameters), null, "user-keyed token");
         }
 
-        _oneUserToken = _manyUserTokens[0];
-
-        // A denylist holding 10^5 revoked tokens; probes ask about tokens that are not on it, as nearly all requests do.
-        _denylist = new InMemoryRevokedTokenStore(TimeProvider.System);
-        for (var i = 0; i < (world.HasFlag(World.Denylist) ? ManyUsers : 0); i++)
-        {
-            await _denylist.RevokeTokenAsync(Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow.AddDays(1), CancellationToken.None);
-        }
-
-        _denylistProbes = [.. Enumerable.Range(0, 1024).Select(_ => Guid.NewGuid().ToString("N"))];
-
-        // A subject the server never signed: a genuine kid shape whose tag does not verify.
-        var genuine = new JsonWebToken(_oneUserToken);
-        var forgedKid = genuine.Kid[..^22] + "AAAAAAAAAAAAAAAAAAAAAA";
-        _forgedToken = _plain.CreateToken(new SecurityTokenDescriptor
-        {
-            Subject = new ClaimsIdentity(BenchmarkHost.Claims()),
-            Claims = new Dictionary<string, object> { ["sub"] = Guid.NewGuid().ToString(), ["jti"] = "forged" },
-            Issuer = BenchmarkHost.Issuer,
-            Audience = BenchmarkHost.Audience,
-            Expires = DateTime.UtcNow.AddDays(1),
-            TokenType = "at+jwt",
-            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(32)) { KeyId = forgedKid }, SecurityAlgorithms.HmacSha256),
-        });
-
-        // A genuine token of a known user, issued two days ago for a day.
-        var past = BenchmarkHost.Build(source, secret, cacheSize: 0, new FixedTime(DateTimeOffset.UtcNow.AddDays(-2)));
-        _expiredToken = past.GetRequiredService<UserKeyedTokenIssuer>().Issue(new UserKeyInputs(genuine.Subject, "s", "h")).Token;
-
-        // The same, but with the user's current key inputs: its kid is the cached key's, so it takes the warm path (D25),
-        // which parses before it reads the lifetime.
-        _expiredCachedToken = past.GetRequiredService<UserKeyedTokenIssuer>().Issue(firstUser!).Token;
-
-        // The baseline: one static key, same claims and lifetime, the same shape of token.
-        // A kid as long as a user-keyed one ("s1." + 11 + "." + 22 characters), so that both tokens have the same size.
-        var staticKey = new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(32)) { KeyId = "static-key-" + new string('k', genuine.Kid.Length - 11) };
-        _staticParameters = new TokenValidationParameters
-        {
-            ValidIssuer = BenchmarkHost.Issuer,
-            ValidAudience = BenchmarkHost.Audience,
-            IssuerSigningKey = staticKey,
-            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
-            ValidTypes = ["at+jwt"],
-        };
-        _staticToken = Create(staticKey);
-
-        // What per-user keys cost when they go through IdentityModel's default provider cache (an LRU of 1,000).
-        var keyCount = world.HasFlag(World.ManyStaticKeys) ? ManyUsers : 1;
-        var keys = new SymmetricSecurityKey[keyCount];
-        _manyStaticKeyTokens = new string[keyCount];
-        for (var i = 0; i < keyCount; i++)
-        {
-            keys[i] = new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(32)) { KeyId = "k" + i };
-            _manyStaticKeyTokens[i] = Create(keys[i]);
-        }
-
-        _manyStaticTokens = new string[world.HasFlag(World.ManyStaticTokens) ? ManyUsers : 1];
-        for (var i = 0; i < _manyStaticTokens.Length; i++)
-        {
-            _manyStaticTokens[i] = Create(staticKey);
-        }
-
-        var byId = keys.ToDictionary(k => k.KeyId);
-        _manyStaticKeysParameters = _staticParameters.Clone();
-        _manyStaticKeysParameters.IssuerSigningKey = null;
-        _manyStaticKeysParameters.IssuerSigningKeyResolver = (_, _, kid, _) => [byId[kid]];
+        _userToken = _userTokens[0];
+        BenchmarkHost.ExpectLength(_userTokens, _userToken.Length, "user-keyed token");
     }
 
-    [Benchmark(Baseline = true, Description = "Static key (JsonWebTokenHandler)")]
-    public async Task<bool> StaticKey() => (await _plain.ValidateTokenAsync(_staticToken, _staticParameters)).IsValid;
+    /// <summary>Validates <paramref name="token"/> as the case will, and throws unless the verdict and the store reads are the expected ones.</summary>
+    private async Task ExpectReadsAsync(string token, TokenFailureReason? expected, long reads, string what)
+    {
+        _source.Reset();
+        BenchmarkHost.Expect(await _handler.ValidateTokenAsync(token, _userKeyedParameters), expected, what);
+        if (_source.Reads != reads)
+        {
+            throw new InvalidOperationException($"{what}: {_source.Reads} user-store reads per validation, expected {reads}.");
+        }
 
-    [Benchmark(Description = "User-keyed, 1 user, warm")]
-    public async Task<bool> UserKeyedOneUser() => (await _handler.ValidateTokenAsync(_oneUserToken, _userKeyedParameters)).IsValid;
-
-    [Benchmark(Description = "User-keyed, 10^5 users round-robin, warm")]
-    public async Task<bool> UserKeyedManyUsers() => (await _handler.ValidateTokenAsync(_manyUserTokens[Next()], _userKeyedParameters)).IsValid;
-
-    [Benchmark(Description = "Static key, 10^5 distinct tokens (informative)")]
-    public async Task<bool> StaticKeyManyTokens() => (await _plain.ValidateTokenAsync(_manyStaticTokens[Next()], _staticParameters)).IsValid;
-
-    [Benchmark(Description = "User-keyed, cold: lookup + derivation every call")]
-    public async Task<bool> UserKeyedCold() => (await _coldHandler.ValidateTokenAsync(_manyUserTokens[Next()], _userKeyedParameters)).IsValid;
-
-    [Benchmark(Description = "Reject forged subject (bad kid tag)")]
-    public async Task<bool> RejectForged() => (await _handler.ValidateTokenAsync(_forgedToken, _userKeyedParameters)).IsValid;
-
-    [Benchmark(Description = "Reject expired token")]
-    public async Task<bool> RejectExpired() => (await _handler.ValidateTokenAsync(_expiredToken, _userKeyedParameters)).IsValid;
-
-    [Benchmark(Description = "Reject expired token, user's key cached")]
-    public async Task<bool> RejectExpiredCached() => (await _handler.ValidateTokenAsync(_expiredCachedToken, _userKeyedParameters)).IsValid;
-
-    [Benchmark(Description = "Denylist check, in-memory, 10^5 entries")]
-    public async Task<bool> DenylistCheck() => await _denylist.IsRevokedAsync(_denylistProbes[Next() & 1023], _denylistProbes[(Next() + 7) & 1023], CancellationToken.None);
-
-    [Benchmark(Description = "10^5 static keys via default provider cache")]
-    public async Task<bool> ManyKeysDefaultFactory() => (await _plain.ValidateTokenAsync(_manyStaticKeyTokens[Next()], _manyStaticKeysParameters)).IsValid;
+        _source.Reset();
+    }
 
     private int Next()
     {
         var i = _next;
         _next = i + 1 == ManyUsers ? 0 : i + 1;
         return i;
-    }
-
-
-    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
-
-    private string Create(SecurityKey key)
-    {
-        var now = DateTime.UtcNow;
-        return _plain.CreateToken(new SecurityTokenDescriptor
-        {
-            Subject = new ClaimsIdentity(BenchmarkHost.Claims()),
-            Claims = new Dictionary<string, object> { ["sub"] = Guid.NewGuid().ToString(), ["jti"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)) },
-            Issuer = BenchmarkHost.Issuer,
-            Audience = BenchmarkHost.Audience,
-            IssuedAt = now,
-            NotBefore = now,
-            Expires = now.AddDays(1),
-            TokenType = "at+jwt",
-            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
-        });
     }
 }
