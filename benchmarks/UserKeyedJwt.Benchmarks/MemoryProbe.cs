@@ -51,7 +51,7 @@ public static class MemoryProbe
 
         var perUser = (after - before) / (double)users;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"users={users} cached-bytes={after - before} bytes-per-user={perUser:F0} guard-rail<={GuardRailBytes:F0}: {(perUser <= GuardRailBytes ? "met" : "NOT MET")}"));
+            $"users={users} cached-bytes={after - before} bytes-per-user={perUser:F1} guard-rail<={GuardRailBytes:F0}: {(perUser <= GuardRailBytes ? "met" : "NOT MET")}"));
     }
 
     private static long Settle()
