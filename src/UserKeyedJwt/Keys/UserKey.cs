@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
@@ -11,11 +12,12 @@ namespace UserKeyedJwt;
 [DebuggerDisplay("UserKey(Purpose = {Purpose}, Secret = {Secret.Id})")]
 internal sealed class UserKey
 {
-    private readonly byte[] _key;
+    // Inline rather than an array of its own: one object less per cached key.
+    private readonly KeyBytes _key;
 
-    private UserKey(byte[] key, ServerSecret secret, TokenPurpose purpose, string kid, long derivedAt)
+    private UserKey(ReadOnlySpan<byte> key, ServerSecret secret, TokenPurpose purpose, string kid, long derivedAt)
     {
-        _key = key;
+        key.CopyTo(_key);
         Secret = secret;
         Purpose = purpose;
         Kid = kid;
@@ -36,8 +38,15 @@ internal sealed class UserKey
     public static UserKey Derive(ServerSecret secret, UserKeyInputs inputs, TokenPurpose purpose, long derivedAt)
     {
         var key = UserKeyDerivation.Expand(secret.Prk, inputs, purpose);
-        var fingerprint = UserKeyDerivation.Fingerprint(key);
-        return new UserKey(key, secret, purpose, $"{secret.Id}.{fingerprint}.{secret.Tag(purpose, inputs.UserId, fingerprint)}", derivedAt);
+        try
+        {
+            var fingerprint = UserKeyDerivation.Fingerprint(key);
+            return new UserKey(key, secret, purpose, $"{secret.Id}.{fingerprint}.{secret.Tag(purpose, inputs.UserId, fingerprint)}", derivedAt);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
     }
 
     /// <summary>The same key under another kid. Only for the unknown-user decoy, which is never cached.</summary>
@@ -58,4 +67,10 @@ internal sealed class UserKey
     public UserSecurityKey ToSecurityKey() => new(this);
 
     public override string ToString() => $"UserKey(Purpose = {Purpose}, Secret = {Secret.Id})";
+
+    [InlineArray(UserKeyDerivation.KeySizeInBytes)]
+    private struct KeyBytes
+    {
+        private byte _first;
+    }
 }

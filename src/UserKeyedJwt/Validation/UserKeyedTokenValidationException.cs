@@ -18,8 +18,7 @@ public sealed class UserKeyedTokenValidationException : SecurityTokenValidationE
     /// <summary>Why the token was rejected.</summary>
     public TokenFailureReason Reason { get; }
 
-    // Rejections are the cheap path (a forged token costs about half a static-key validation), so the message is built
-    // once per reason rather than formatted per token.
+    // Rejections are on the cheap path, which forged tokens take: each reason's message is built once, not per token.
     private static readonly string?[] Messages = BuildMessages();
 
     private static string?[] BuildMessages()
