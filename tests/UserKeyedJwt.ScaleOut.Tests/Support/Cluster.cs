@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -12,9 +11,10 @@ namespace UserKeyedJwt.ScaleOut.Tests.Support;
 
 /// <summary>
 /// Three sample nodes as real processes on loopback ports, sharing one PostgreSQL database (the users) and one real
-/// <c>redis-server</c> (revocation list and cache invalidation), with the same server secret; load-test mode on (cheap
-/// password hashing, <c>GET /bench/stats</c>), the admin account seeded. The three start at the same moment against the
-/// empty database. On dispose the nodes are killed and their output scanned for secrets.
+/// <c>redis-server</c> (revocation list and cache invalidation), with the same server secret, the admin account seeded,
+/// configured by environment only. The three start at the same moment against the empty database. What a node did (store
+/// reads, validations, bus state) is read from its log (<see cref="NodeLog"/>). On dispose the nodes are killed and their
+/// output scanned for secrets.
 /// </summary>
 public sealed class Cluster : IAsyncDisposable
 {
@@ -70,11 +70,14 @@ public sealed class Cluster : IAsyncDisposable
                 ["UserKeyedJwt__ServerSecrets__0__Secret"] = cluster.ServerSecret,
                 ["ConnectionStrings__Users"] = postgres.ConnectionString(database),
                 ["ConnectionStrings__Redis"] = redis.Configuration,
-                ["Sample__Benchmark__Enabled"] = "true",
                 ["Sample__Admin__Email"] = AdminEmail,
                 ["Sample__Admin__Password"] = cluster.AdminPassword,
+                // Trials log in and change passwords: cheap PBKDF2 keeps their time on revocation, not on hashing.
+                ["Identity__PasswordHasher__IterationCount"] = "1000",
                 // Everything the library logs reaches the output, so the scan on dispose sees it all.
                 ["Logging__LogLevel__UserKeyedJwt"] = "Trace",
+                // Each request's path is logged, which SampleNode.ReadOutputAsync uses to know the output is read up to now.
+                ["Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information",
                 ["Logging__Console__FormatterName"] = "simple",
                 ["Logging__Console__FormatterOptions__SingleLine"] = "true",
             };
@@ -167,50 +170,29 @@ public sealed class Cluster : IAsyncDisposable
         await EnsureAsync(response, HttpStatusCode.NoContent, "admin revoke");
     }
 
-    public const string BusConnected = "userkeyedjwt.invalidation_bus.connected";
-
     /// <summary>
-    /// Waits until the node's invalidation bus reports <paramref name="connected"/> (the <c>invalidation_bus.connected</c>
-    /// gauge: 1 while the key cache is in use) and returns how long that took; throws after <paramref name="timeout"/>.
+    /// Waits until the node logs its invalidation bus <paramref name="connected"/> (event 1013: connected, the key cache in
+    /// use) and returns how long that took; throws after <paramref name="timeout"/>.
     /// </summary>
     public static async Task<TimeSpan> WaitForBusAsync(SampleNode node, bool connected, TimeSpan? timeout = null)
     {
         var limit = timeout ?? TimeSpan.FromSeconds(20);
         var clock = Stopwatch.StartNew();
-        while (true)
+        while (node.BusConnected != connected)
         {
-            var stats = await StatsAsync(node);
-            if (stats.Totals.TryGetValue(BusConnected, out var value) && value == (connected ? 1 : 0))
-            {
-                return clock.Elapsed;
-            }
-
             if (clock.Elapsed > limit)
             {
-                throw new TimeoutException($"{node.Name}: the invalidation bus did not report connected={connected} within {limit} ({stats}).");
+                throw new TimeoutException($"{node.Name}: the invalidation bus was not logged connected={connected} within {limit}. Its output:\n{node.Tail()}");
             }
 
             await Task.Delay(10, Ct);
         }
+
+        return clock.Elapsed;
     }
 
-    /// <summary>GET /bench/stats: each instrument's total.</summary>
-    public static async Task<Stats> StatsAsync(SampleNode node)
-    {
-        var body = await node.Client.GetFromJsonAsync<JsonElement>("/bench/stats", Ct);
-        var totals = new Dictionary<string, double>(StringComparer.Ordinal);
-        var byTags = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var instrument in body.EnumerateObject())
-        {
-            totals[instrument.Name] = instrument.Value.GetProperty("total").GetDouble();
-            foreach (var tags in instrument.Value.GetProperty("byTags").EnumerateObject())
-            {
-                byTags[instrument.Name + "{" + tags.Name + "}"] = tags.Value.GetDouble();
-            }
-        }
-
-        return new Stats(totals, byTags);
-    }
+    /// <summary>The node's store reads and validations so far, counted in its log.</summary>
+    public static async Task<NodeLog.Counts> CountAsync(SampleNode node) => NodeLog.Count(await node.ReadOutputAsync());
 
     public async ValueTask DisposeAsync()
     {
@@ -272,17 +254,5 @@ public sealed class Cluster : IAsyncDisposable
         public string Email { get; } = email;
 
         public string Password { get; set; } = password;
-    }
-
-    public sealed record Stats(IReadOnlyDictionary<string, double> Totals, IReadOnlyDictionary<string, double> ByTags)
-    {
-        public double this[string instrument] => Totals.GetValueOrDefault(instrument);
-
-        public static Stats operator -(Stats after, Stats before) => new(
-            after.Totals.ToDictionary(p => p.Key, p => p.Value - before.Totals.GetValueOrDefault(p.Key), StringComparer.Ordinal),
-            after.ByTags.ToDictionary(p => p.Key, p => p.Value - before.ByTags.GetValueOrDefault(p.Key), StringComparer.Ordinal));
-
-        public override string ToString() =>
-            string.Join(", ", Totals.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value.ToString(CultureInfo.InvariantCulture)}"));
     }
 }

@@ -13,9 +13,10 @@ namespace UserKeyedJwt.ScaleOut.Tests.Support;
 public sealed class SampleNode : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan OutputTimeout = TimeSpan.FromSeconds(10);
 
     // Settings the test machine's environment could carry into the child and that would change what is tested.
-    private static readonly string[] InheritedPrefixesToDrop = ["ASPNETCORE_", "DOTNET_ENVIRONMENT", "ConnectionStrings__", "UserKeyedJwt", "Sample__", "Logging__", "Kestrel__", "URLS"];
+    private static readonly string[] InheritedPrefixesToDrop = ["ASPNETCORE_", "DOTNET_ENVIRONMENT", "ConnectionStrings__", "UserKeyedJwt", "Sample__", "Identity__", "Logging__", "Kestrel__", "URLS"];
 
     private readonly IReadOnlyDictionary<string, string> _environment;
     private Process? _process;
@@ -80,7 +81,7 @@ public sealed class SampleNode : IAsyncDisposable
         var process = Process.Start(start) ?? throw new InvalidOperationException($"{Name} did not start.");
         _process = process;
         Starts++;
-        Output.Enqueue($"--- {Name} start #{Starts} ---");
+        Output.Enqueue($"{StartLinePrefix}{Starts} ---");
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { Output.Enqueue(e.Data); } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Output.Enqueue(e.Data); } };
         process.BeginOutputReadLine();
@@ -96,8 +97,8 @@ public sealed class SampleNode : IAsyncDisposable
 
             try
             {
-                using var response = await Client.GetAsync("/bench/stats", TestContext.Current.CancellationToken);
-                if (response.StatusCode == HttpStatusCode.OK)
+                using var response = await Client.GetAsync("/me", TestContext.Current.CancellationToken);
+                if (response.StatusCode == HttpStatusCode.Unauthorized)
                 {
                     StartupTime = clock.Elapsed;
                     return;
@@ -116,6 +117,41 @@ public sealed class SampleNode : IAsyncDisposable
 
     /// <summary>How long the last start took, until the first answer.</summary>
     public TimeSpan StartupTime { get; private set; }
+
+    /// <summary>Whether the running process last logged its invalidation bus connected (its key cache in use).</summary>
+    public bool BusConnected => NodeLog.BusConnected(Output, StartLinePrefix);
+
+    private string StartLinePrefix => $"--- {Name} start #";
+
+    /// <summary>
+    /// Every line logged until now: sends a request whose path is logged (hosting diagnostics, see <see cref="Cluster"/>) and
+    /// waits for that line, so all that the process logged before it has been read too (one logger queue, one pipe).
+    /// </summary>
+    public async Task<List<string>> ReadOutputAsync()
+    {
+        var marker = $"/log-sync/{Guid.NewGuid():N}";
+        using (await Client.GetAsync(marker, TestContext.Current.CancellationToken))
+        {
+        }
+
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var lines = Output.ToList();
+            var index = lines.FindIndex(l => l.Contains(marker, StringComparison.Ordinal));
+            if (index >= 0)
+            {
+                return lines[..index];
+            }
+
+            if (clock.Elapsed > OutputTimeout)
+            {
+                throw new TimeoutException($"{Name}: the request to {marker} was not logged within {OutputTimeout}. Its output:\n{Tail()}");
+            }
+
+            await Task.Delay(5, TestContext.Current.CancellationToken);
+        }
+    }
 
     /// <summary>SIGKILL: the node dies at once, as in a crash; nothing is flushed or unsubscribed.</summary>
     public async Task KillAsync()
