@@ -26,6 +26,9 @@ builder.Services
     .AddEntityFrameworkStores<SampleDbContext>()
     .AddUserKeyedJwt();
 
+// Identity's PBKDF2 cost unless Identity:PasswordHasher:IterationCount lowers it: a setting for tests and load tests only.
+builder.Services.AddOptions<PasswordHasherOptions>().BindConfiguration("Identity:PasswordHasher");
+
 // Core settings come from the "UserKeyedJwt" section; SampleServerSecret fills in a development secret when none is set.
 builder.Services.AddOptions<UserKeyedJwtOptions>().BindConfiguration(UserKeyedJwtOptions.SectionName);
 builder.Services.AddSingleton<IConfigureOptions<UserKeyedJwtOptions>, SampleServerSecret>();
@@ -44,7 +47,6 @@ builder.Services.AddAuthentication(UserKeyedJwtDefaults.AuthenticationScheme).Ad
 builder.Services.AddAuthorizationBuilder().AddPolicy(AdminEndpoints.Policy, policy => policy.RequireRole(SampleDatabase.AdminRole));
 builder.Services.AddSingleton<UnknownUserPasswordHash>();
 builder.Services.AddProblemDetails();
-builder.AddBenchmarkMode();
 
 var app = builder.Build();
 await SampleDatabase.InitializeAsync(app);
@@ -55,7 +57,6 @@ app.UseAuthorization();
 app.MapAuthEndpoints();
 app.MapMeEndpoints();
 app.MapAdminEndpoints();
-app.MapBenchmarkEndpoints();
 
 await app.RunAsync();
 

@@ -15,7 +15,7 @@ internal static class MeEndpoints
         app.MapPost("/me/email", ChangeEmailAsync).RequireAuthorization();
     }
 
-    internal static async Task<IResult> GetAsync(ClaimsPrincipal principal, UserManager<SampleUser> users)
+    private static async Task<IResult> GetAsync(ClaimsPrincipal principal, UserManager<SampleUser> users)
     {
         var user = await FindAsync(principal, users);
         if (user is null)
