@@ -52,9 +52,14 @@ internal sealed class UserKey
     /// <summary>The same key under another kid. Only for the unknown-user decoy, which is never cached.</summary>
     public UserKey WithKid(string kid) => new(_key, Secret, Purpose, kid, DerivedAt);
 
-    /// <summary>Whether <paramref name="kid"/> is this key's kid, compared in constant time: it holds the tag.</summary>
-    public bool HasKid(string kid) =>
-        CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(Kid.AsSpan()), MemoryMarshal.AsBytes(kid.AsSpan()));
+    /// <summary>Whether <paramref name="kid"/> is this key's kid. Only the tag is secret, so only the tag is compared in constant time.</summary>
+    public bool HasKid(string kid)
+    {
+        var tagAt = Kid.Length - UserKeyDerivation.TagLength;
+        return kid.Length == Kid.Length
+            && kid.AsSpan(0, tagAt).SequenceEqual(Kid.AsSpan(0, tagAt))
+            && CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(kid.AsSpan(tagAt)), MemoryMarshal.AsBytes(Kid.AsSpan(tagAt)));
+    }
 
     /// <summary>Whether <paramref name="fingerprint"/> is this key's; a fingerprint is not secret.</summary>
     public bool HasFingerprint(string fingerprint) =>

@@ -76,13 +76,13 @@ internal static class UserKeyDerivation
         return Base64Url.EncodeToString(mac[..FingerprintSizeInBytes]);
     }
 
-    /// <summary>The <c>kid</c> tag: 22 characters, from <paramref name="tagMac"/>, an HMAC keyed with the secret's tag key.</summary>
-    public static string Tag(IncrementalHash tagMac, TokenPurpose purpose, string subject, string fingerprint, string secretId)
+    /// <summary>Writes the 22 characters of the <c>kid</c> tag, from <paramref name="tagMac"/>, an HMAC keyed with the secret's tag key.</summary>
+    public static void Tag(IncrementalHash tagMac, TokenPurpose purpose, string subject, string fingerprint, string secretId, Span<char> tag)
     {
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
         tagMac.AppendData(Encode([PurposeName(purpose), subject, fingerprint, secretId]));
         tagMac.GetHashAndReset(mac);
-        return Base64Url.EncodeToString(mac[..TagSizeInBytes]);
+        Base64Url.EncodeToChars(mac[..TagSizeInBytes], tag);
     }
 
     private static byte[] Encode(IReadOnlyList<string?> fields)

@@ -27,17 +27,27 @@ internal sealed class ServerSecret
     /// <summary>The <c>kid</c> tag that this secret gives a token of <paramref name="purpose"/> for this subject and fingerprint.</summary>
     public string Tag(TokenPurpose purpose, string subject, string fingerprint)
     {
-        // Keyed MACs are pooled because setting one up costs several times the MAC of a short input, and every token whose kid
-        // is not cached has its tag checked. A MAC is not returned when computing the tag threw.
-        var mac = _tagMacs.Get();
-        var tag = UserKeyDerivation.Tag(mac, purpose, subject, fingerprint, Id);
-        _tagMacs.Return(mac);
-        return tag;
+        Span<char> tag = stackalloc char[UserKeyDerivation.TagLength];
+        WriteTag(purpose, subject, fingerprint, tag);
+        return new string(tag);
     }
 
     /// <summary>Whether <paramref name="tag"/> is the tag of this purpose, subject and fingerprint, compared in constant time.</summary>
-    public bool TagMatches(TokenPurpose purpose, string subject, string fingerprint, string tag) =>
-        CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(Tag(purpose, subject, fingerprint).AsSpan()), MemoryMarshal.AsBytes(tag.AsSpan()));
+    public bool TagMatches(TokenPurpose purpose, string subject, string fingerprint, string tag)
+    {
+        Span<char> expected = stackalloc char[UserKeyDerivation.TagLength];
+        WriteTag(purpose, subject, fingerprint, expected);
+        return CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(expected), MemoryMarshal.AsBytes(tag.AsSpan()));
+    }
+
+    private void WriteTag(TokenPurpose purpose, string subject, string fingerprint, Span<char> tag)
+    {
+        // Keyed MACs are pooled because setting one up costs several times the MAC of a short input, and every token whose kid
+        // is not cached has its tag checked. A MAC is not returned when computing the tag threw.
+        var mac = _tagMacs.Get();
+        UserKeyDerivation.Tag(mac, purpose, subject, fingerprint, Id, tag);
+        _tagMacs.Return(mac);
+    }
 
     public override string ToString() => $"ServerSecret({Id})";
 
