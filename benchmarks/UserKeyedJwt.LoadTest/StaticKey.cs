@@ -18,9 +18,11 @@ internal sealed class StaticKey
 
     private readonly SigningCredentials _credentials;
 
-    public StaticKey()
+    public StaticKey(IOptions<UserKeyedJwtOptions> core)
     {
-        Key = new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(32)) { KeyId = "static" };
+        // As long as a user-keyed kid ({secretId}.{11}.{22}), so that both tokens have the same size.
+        var secretId = core.Value.ActiveSecretId ?? core.Value.ServerSecrets[0].Id!;
+        Key = new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(32)) { KeyId = "static" + new string('-', secretId.Length + 35 - 6) };
         _credentials = new SigningCredentials(Key, SecurityAlgorithms.HmacSha256);
     }
 

@@ -31,16 +31,24 @@ internal static class TokenStrictness
             return TokenFailureReason.WrongPurpose;
         }
 
-        // The header must be byte for byte the one the issuer writes: alg, kid and typ, once each, and nothing else.
-        if (!KidParts.TryParse(token.Kid, out kid) || !IsIssuersHeader(token.EncodedHeader, token.Kid, purpose))
+        // The segments of the token IdentityModel parsed, as spans of its text: a JWS has exactly three.
+        var text = token.EncodedToken.AsSpan();
+        Span<Range> segments = stackalloc Range[4];
+        if (token.IsEncrypted || text.Split(segments, '.') != 3)
         {
             return TokenFailureReason.Malformed;
         }
 
-        return IsCanonicalSignature(token.EncodedSignature) && IsStrictPayload(token.EncodedPayload) ? null : TokenFailureReason.Malformed;
+        // The header must be byte for byte the one the issuer writes: alg, kid and typ, once each, and nothing else.
+        if (!KidParts.TryParse(token.Kid, out kid) || !IsIssuersHeader(text[segments[0]], token.Kid, purpose))
+        {
+            return TokenFailureReason.Malformed;
+        }
+
+        return IsCanonicalSignature(text[segments[2]]) && IsStrictPayload(text[segments[1]]) ? null : TokenFailureReason.Malformed;
     }
 
-    private static bool IsIssuersHeader(string encodedHeader, string kid, TokenPurpose purpose)
+    private static bool IsIssuersHeader(ReadOnlySpan<char> encodedHeader, string kid, TokenPurpose purpose)
     {
         // The kid's alphabet needs no JSON escaping, so this is the only spelling.
         Span<byte> json = stackalloc byte[128];
@@ -51,11 +59,11 @@ internal static class TokenStrictness
 
         Span<char> expected = stackalloc char[Base64Url.GetEncodedLength(length)];
         Base64Url.EncodeToChars(json[..length], expected);
-        return encodedHeader.AsSpan().SequenceEqual(expected);
+        return encodedHeader.SequenceEqual(expected);
     }
 
     // Two spellings of one MAC would make one token two strings, which a denylist or a replay check by string would miss.
-    private static bool IsCanonicalSignature(string encoded)
+    private static bool IsCanonicalSignature(ReadOnlySpan<char> encoded)
     {
         Span<byte> signature = stackalloc byte[32];
         return encoded.Length == Base64Url.GetEncodedLength(signature.Length)
@@ -63,7 +71,7 @@ internal static class TokenStrictness
             && IsCanonical(encoded, signature);
     }
 
-    private static bool IsStrictPayload(string encoded)
+    private static bool IsStrictPayload(ReadOnlySpan<char> encoded)
     {
         var json = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(encoded.Length));
         try
@@ -88,7 +96,7 @@ internal static class TokenStrictness
     }
 
     // The one spelling the encoder writes: no padding, no whitespace, no stray low bits in the last character.
-    private static bool IsCanonical(string encoded, ReadOnlySpan<byte> decoded)
+    private static bool IsCanonical(ReadOnlySpan<char> encoded, ReadOnlySpan<byte> decoded)
     {
         var length = Base64Url.GetEncodedLength(decoded.Length);
         if (encoded.Length != length)
@@ -101,7 +109,7 @@ internal static class TokenStrictness
         try
         {
             Base64Url.EncodeToChars(decoded, expected);
-            return encoded.AsSpan().SequenceEqual(expected);
+            return encoded.SequenceEqual(expected);
         }
         finally
         {
@@ -118,9 +126,14 @@ internal static class TokenStrictness
         public static bool TryParse(string? kid, out KidParts parts)
         {
             parts = default;
-            var segments = kid?.Split('.');
-            if (segments is not [var secretId, var fingerprint, var tag]
-                || !ServerSecretId.IsValid(secretId)
+            Span<Range> ranges = stackalloc Range[4];
+            if (kid is null || kid.AsSpan().Split(ranges, '.') != 3)
+            {
+                return false;
+            }
+
+            var (secretId, fingerprint, tag) = (kid[ranges[0]], kid[ranges[1]], kid[ranges[2]]);
+            if (!ServerSecretId.IsValid(secretId)
                 || fingerprint.Length != UserKeyDerivation.FingerprintLength || fingerprint.AsSpan().ContainsAnyExcept(Base64UrlAlphabet)
                 || tag.Length != UserKeyDerivation.TagLength || tag.AsSpan().ContainsAnyExcept(Base64UrlAlphabet))
             {

@@ -129,7 +129,7 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
     }
 
     /// <summary>Steps 1 to 8: the parsed token and parameters that carry its key, or why it is rejected.</summary>
-    private async Task<Prepared> PrepareAsync(string? token, TokenPurpose purpose, TokenValidationParameters caller, CancellationToken cancellationToken)
+    private async ValueTask<Prepared> PrepareAsync(string? token, TokenPurpose purpose, TokenValidationParameters caller, CancellationToken cancellationToken)
     {
         string? userId = null;
         try
