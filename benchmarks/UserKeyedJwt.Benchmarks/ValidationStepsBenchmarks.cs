@@ -52,7 +52,7 @@ public class ValidationStepsBenchmarks
         }
 
         _jwt = _handler.ReadJsonWebToken(_token);
-        _key = _cache.Find(user.UserId, _secret, TokenPurpose.Access) ?? throw new InvalidOperationException("The key is not cached.");
+        _key = _cache.Find(user.UserId, _secret, TokenPurpose.Access, null) ?? throw new InvalidOperationException("The key is not cached.");
         _hardened = new HardenedParameters(provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<UserKeyedJwtOptions>>().Value, TimeProvider.System);
         _keyed = _hardened.WithKey(_parameters, TokenPurpose.Access, _key);
         var staticKey = BenchmarkHost.NewStaticKey();
@@ -76,7 +76,7 @@ public class ValidationStepsBenchmarks
     public TokenFailureReason? Strictness() => TokenStrictness.Check(_jwt, TokenPurpose.Access, out _);
 
     [Benchmark(Description = "6-7. Cached key and kid comparison")]
-    public bool CachedKey() => _cache.Find(_jwt.Subject, _secret, TokenPurpose.Access)!.HasKid(_jwt.Kid);
+    public bool CachedKey() => _cache.Find(_jwt.Subject, _secret, TokenPurpose.Access, null)!.HasKid(_jwt.Kid);
 
     [Benchmark(Description = "6. Tag check, when the kid is not the cached one")]
     public bool Tag() => _secret.TagMatches(TokenPurpose.Access, _jwt.Subject, _key.Kid.Split('.')[1], _key.Kid.Split('.')[2]);

@@ -1,9 +1,7 @@
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using UserKeyedJwt;
 using UserKeyedJwt.AspNetCore;
-using UserKeyedJwt.Redis;
 using UserKeyedJwt.Sample.Data;
 using UserKeyedJwt.Sample.Endpoints;
 using UserKeyedJwt.Sample.Hosting;
@@ -34,10 +32,6 @@ builder.Services.AddOptions<UserKeyedJwtOptions>().BindConfiguration(UserKeyedJw
 builder.Services.AddSingleton<IConfigureOptions<UserKeyedJwtOptions>, SampleServerSecret>();
 builder.Services.AddOptions<UserKeyedJwtBearerOptions>().BindConfiguration(UserKeyedJwtBearerOptions.SectionName);
 builder.Services.AddOptions<UserKeyedSessionOptions>().BindConfiguration(UserKeyedSessionOptions.SectionName);
-
-// The revocation list: in memory by default (nothing to install), on Redis when ConnectionStrings:Redis is set.
-builder.Services.AddOptions<RedisRevokedTokenStoreOptions>().Configure<IConfiguration>((o, c) => o.Configuration = c.GetConnectionString("Redis"));
-builder.Services.AddSingleton<IRevokedTokenStore>(SampleRevocationStore.Create);
 
 // Cross-node key-cache invalidation on Redis pub/sub, also when ConnectionStrings:Redis is set (optional settings in
 // UserKeyedJwt:RedisInvalidation: Channel, HeartbeatInterval, HeartbeatTimeout, Timeout).

@@ -5,16 +5,23 @@ namespace UserKeyedJwt.Tests.Shared;
 
 /// <summary>
 /// Every value a log scan must not find, given what a test knows: each token and its signature, each server secret, each
-/// user's password hash and security stamp, and each derived key (base64, base64url, hex) with its JWK thumbprint. Linked
+/// user's password hash and security stamp, each session's secret, and each derived key, user or session (base64,
+/// base64url, hex), with its JWK thumbprint. Linked
 /// into the ASP.NET Core and scale-out test projects, whose log scans differ only in where the logs come from.
 /// </summary>
 internal static class KnownSecrets
 {
     private const int MinimumLength = 12;
 
-    public static IEnumerable<string> Of(IEnumerable<string> serverSecrets, IEnumerable<string> tokens, IEnumerable<UserKeyInputs> materials)
+    public static IEnumerable<string> Of(IEnumerable<string> serverSecrets, IEnumerable<string> tokens, IEnumerable<UserKeyInputs> materials, IEnumerable<UserKeyedSession>? sessions = null)
     {
         var secrets = serverSecrets.ToList();
+        var sessionsOf = (sessions ?? []).DistinctBy(s => s.Id).ToLookup(s => s.UserId, StringComparer.Ordinal);
+        foreach (var session in sessionsOf.SelectMany(s => s))
+        {
+            yield return session.Secret;
+        }
+
         foreach (var token in tokens)
         {
             yield return token;
@@ -53,12 +60,28 @@ internal static class KnownSecrets
                         continue;
                     }
 
-                    yield return Convert.ToBase64String(key);
-                    yield return Base64Url.EncodeToString(key);
-                    yield return Convert.ToHexString(key);
-                    yield return Base64Url.EncodeToString(new SymmetricSecurityKey(key).ComputeJwkThumbprint());
+                    foreach (var form in Forms(key))
+                    {
+                        yield return form;
+                    }
+
+                    foreach (var session in sessionsOf[material.UserId])
+                    {
+                        foreach (var form in Forms(SpecKeyDerivation.SessionKey(key, session.Id, session.Secret)))
+                        {
+                            yield return form;
+                        }
+                    }
                 }
             }
         }
     }
+
+    private static IEnumerable<string> Forms(byte[] key) =>
+    [
+        Convert.ToBase64String(key),
+        Base64Url.EncodeToString(key),
+        Convert.ToHexString(key),
+        Base64Url.EncodeToString(new SymmetricSecurityKey(key).ComputeJwkThumbprint()),
+    ];
 }

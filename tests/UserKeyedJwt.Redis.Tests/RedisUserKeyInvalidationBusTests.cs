@@ -121,10 +121,8 @@ public sealed class RedisUserKeyInvalidationBusTests
         }
     }
 
-    // The nodes' revocation list is on the same Redis; it fails open here so that these tests see the key cache alone (its
-    // fail-closed default is tested in RedisOutageTests).
     private static RedisNode Node(RedisServer server, string secret, IUserKeyInputsSource users) =>
-        new(server.Configuration, secret, users, sessions: o => o.RevocationStoreFailure = RevocationStoreFailureMode.FailOpen, invalidation: o =>
+        new(server.Configuration, secret, users, invalidation: o =>
         {
             o.HeartbeatInterval = TimeSpan.FromMilliseconds(200);
             o.HeartbeatTimeout = TimeSpan.FromMilliseconds(600);

@@ -15,6 +15,9 @@ internal static class AdminEndpoints
         admin.MapPost("/roles/{role}", AddRoleAsync);
         admin.MapDelete("/roles/{role}", RemoveRoleAsync);
         admin.MapPost("/revoke", RevokeAsync);
+
+        // GET /admin/users/{userId}/sessions, DELETE .../sessions/{id} and DELETE .../sessions come from the library.
+        app.MapUserKeyedJwtSessionAdminEndpoints<SampleUser>("/admin/users").RequireAuthorization(Policy);
     }
 
     // UserKeyedUserManager rotates the stamp after AddToRoleAsync, which Identity does not: the user's tokens die. Adding a

@@ -39,8 +39,10 @@ internal static class AuthEndpoints
         UserManager<SampleUser> users,
         IUserSessionService<SampleUser> sessions,
         UnknownUserPasswordHash unknownUser,
+        HttpRequest http,
         CancellationToken cancellationToken)
     {
+        var device = http.Headers.UserAgent.ToString();
         if (string.IsNullOrWhiteSpace(request.Email))
         {
             return Problems.Required("email");
@@ -70,7 +72,7 @@ internal static class AuthEndpoints
         }
 
         await users.ResetAccessFailedCountAsync(user);
-        var tokens = await sessions.SignInAsync(user, cancellationToken);
+        var tokens = await sessions.SignInAsync(user, device, cancellationToken);
         return TypedResults.Ok(new LoginResponse(
             tokens.AccessToken.Token,
             (long)tokens.AccessToken.Lifetime.TotalSeconds,

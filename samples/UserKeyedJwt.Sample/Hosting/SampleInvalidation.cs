@@ -10,9 +10,8 @@ namespace UserKeyedJwt.Sample.Hosting;
 /// <remarks>
 /// Whether to register the bus is decided from <c>builder.Configuration</c>, before the app is built, while the connection
 /// string itself is read when the options are first used. A host that adds <c>ConnectionStrings:Redis</c> later (a
-/// <c>WebApplicationFactory</c>'s <c>ConfigureAppConfiguration</c>) would otherwise get the revocation list on Redis
-/// (chosen at run time, see <see cref="SampleRevocationStore"/>) but no invalidation bus, so nodes would keep stale keys for
-/// up to <c>KeyCacheTtl</c>: <see cref="Start"/> refuses to start in that case instead.
+/// <c>WebApplicationFactory</c>'s <c>ConfigureAppConfiguration</c>) would otherwise run without the invalidation bus it
+/// asked for, so nodes would keep stale keys for up to <c>KeyCacheTtl</c>: <see cref="Start"/> refuses to start instead.
 /// </remarks>
 internal static partial class SampleInvalidation
 {

@@ -26,15 +26,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 2006, EventName = "ForeignKeyInputsSource", Level = LogLevel.Information, Message = "IUserKeyInputsSource is {SourceType}, registered before AddUserKeyedJwt() on the Identity builder; it stays in use, and Identity's store is not read for validation.")]
     public static partial void ForeignKeyInputsSource(ILogger logger, string sourceType);
 
-    [LoggerMessage(EventId = 2007, EventName = "RefreshTokenReuseRevokedUser", Level = LogLevel.Warning, Message = "A consumed refresh token of user {UserId} was presented again: every token of the user is revoked (security stamp rotated).")]
-    public static partial void RefreshTokenReuseRevokedUser(ILogger logger, string userId);
-
-    [LoggerMessage(EventId = 2008, EventName = "RefreshTokenReuseRevocationFailed", Level = LogLevel.Error, Message = "A consumed refresh token of user {UserId} was presented again, but rotating the security stamp failed ({ErrorCodes}); only the session is revoked.")]
-    public static partial void RefreshTokenReuseRevocationFailed(ILogger logger, string userId, string errorCodes);
-
-    [LoggerMessage(EventId = 2009, EventName = "LogoutFellBackToRevokeAll", Level = LogLevel.Warning, Message = "The revocation store failed while logging out a session of user {UserId} ({ExceptionType}); every token of the user is revoked instead.")]
-    public static partial void LogoutFellBackToRevokeAll(ILogger logger, string userId, string exceptionType);
-
-    [LoggerMessage(EventId = 2010, EventName = "SessionsLoggedOut", Level = LogLevel.Information, Message = "User {UserId} logged out {Scope}.")]
-    public static partial void SessionsLoggedOut(ILogger logger, string userId, string scope);
+    [LoggerMessage(EventId = 2009, EventName = "LogoutFellBackToRevokeAll", Level = LogLevel.Warning, Message = "A token of user {UserId} without a session could not be put on the denylist; every token of the user is revoked instead.")]
+    public static partial void LogoutFellBackToRevokeAll(ILogger logger, string userId);
 }

@@ -7,154 +7,112 @@ using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace UserKeyedJwt.AspNetCore.Internal;
 
-/// <summary>Sessions for Identity users: the core's <see cref="UserKeyedSessions"/>, with the user manager for stamp rotation.</summary>
+/// <summary>Sessions for Identity users: the core's <see cref="UserKeyedSessions"/>, with Identity's store for claims.</summary>
 internal sealed class UserSessionService<TUser>(
     UserManager<TUser> users,
     IUserStore<TUser> store,
     UserKeyedTokenIssuer issuer,
     IOptionsMonitor<UserKeyedIdentityOptions<TUser>> options,
     UserKeyedSessions sessions,
-    IUserKeyCache keyCache,
     ILogger<UserSessionService<TUser>> logger)
     : IUserSessionService<TUser>
     where TUser : class
 {
     private readonly UserTokenService<TUser> _tokens = new(store, issuer, options);
 
-    public async Task<SessionTokens> SignInAsync(TUser user, CancellationToken cancellationToken = default)
+    public async Task<SessionTokens> SignInAsync(TUser user, string? device = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(user);
         var (inputs, claims) = await _tokens.ReadAsync(user, cancellationToken).ConfigureAwait(false);
-        return sessions.Start(inputs, claims);
+        return await sessions.StartAsync(inputs, claims, device, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<SessionTokens?> RefreshAsync(string refreshToken, CancellationToken cancellationToken = default)
     {
-        var redemption = await sessions.RedeemAsync(refreshToken, cancellationToken).ConfigureAwait(false);
-        if (redemption.Status == RefreshRedemptionStatus.Rejected)
-        {
-            return null;
-        }
-
-        var session = redemption.Session!;
-        var user = await users.FindByIdAsync(session.UserId).ConfigureAwait(false);
-        if (user is null)
-        {
-            return null;
-        }
-
-        if (redemption.Status == RefreshRedemptionStatus.Reused)
-        {
-            // OAuth 2.0 Security BCP (RFC 9700 §4.14.2): a reused refresh token means one of two parties holds a stolen
-            // token, and the server cannot tell which: revoke everything.
-            var result = await RevokeAllAsync(user).ConfigureAwait(false);
-            if (result.Succeeded)
-            {
-                Log.RefreshTokenReuseRevokedUser(logger, session.UserId);
-            }
-            else
-            {
-                Log.RefreshTokenReuseRevocationFailed(logger, session.UserId, string.Join(',', result.Errors.Select(e => e.Code)));
-            }
-
-            return null;
-        }
-
-        if (await users.IsLockedOutAsync(user).ConfigureAwait(false))
-        {
-            return null;
-        }
-
-        return await ContinueAsync(user, session, cancellationToken).ConfigureAwait(false);
+        var result = await sessions.RefreshAsync(refreshToken, ClaimsAsync, cancellationToken).ConfigureAwait(false);
+        return result.Tokens;
     }
 
     public async Task LogoutAsync(ClaimsPrincipal principal, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(principal);
         var userId = UserId(principal);
-        try
+        if (SessionId(principal) is { } sessionId)
         {
-            if (UserKeyedSession.TryRead(principal, out var session))
-            {
-                await sessions.EndAsync(session, cancellationToken).ConfigureAwait(false);
-            }
-            else if (principal.FindFirst(JwtRegisteredClaimNames.Jti)?.Value is { Length: > 0 } tokenId
-                && long.TryParse(principal.FindFirst(JwtRegisteredClaimNames.Exp)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var exp))
-            {
-                // A token issued without a session: revoke just this token.
-                await sessions.RevokeTokenAsync(tokenId, DateTimeOffset.FromUnixTimeSeconds(Math.Min(exp, 253_402_300_799)), cancellationToken).ConfigureAwait(false);
-            }
-
-            Log.SessionsLoggedOut(logger, userId, "this session");
+            await sessions.EndAsync(userId, sessionId, SessionEndReason.Logout, userId, cancellationToken).ConfigureAwait(false);
+            return;
         }
-#pragma warning disable CA1031 // A logout must never leave the session alive: revoking everything needs no revocation store.
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-#pragma warning restore CA1031
+
+        // A token issued without a session: the denylist holds it until it expires, or, if the user's entries are full,
+        // every token of the user is revoked instead.
+        if (principal.FindFirst(JwtRegisteredClaimNames.Jti)?.Value is { Length: > 0 } tokenId
+            && long.TryParse(principal.FindFirst(JwtRegisteredClaimNames.Exp)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var exp)
+            && await sessions.RevokeTokenAsync(userId, tokenId, DateTimeOffset.FromUnixTimeSeconds(Math.Min(exp, 253_402_300_799)), cancellationToken).ConfigureAwait(false))
         {
-            Log.LogoutFellBackToRevokeAll(logger, userId, ex.GetType().FullName ?? ex.GetType().Name);
-            if (await users.FindByIdAsync(userId).ConfigureAwait(false) is { } user)
-            {
-                await RevokeAllAsync(user).ConfigureAwait(false);
-            }
+            return;
         }
-    }
 
-    public async Task LogoutAllAsync(ClaimsPrincipal principal, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(principal);
-        var userId = UserId(principal);
         if (await users.FindByIdAsync(userId).ConfigureAwait(false) is { } user)
         {
-            await RevokeAllAsync(user).ConfigureAwait(false);
-            Log.SessionsLoggedOut(logger, userId, "everywhere");
+            await users.UpdateSecurityStampAsync(user).ConfigureAwait(false);
+            Log.LogoutFellBackToRevokeAll(logger, userId);
         }
     }
 
-    public async Task<SessionTokens?> LogoutOthersAsync(ClaimsPrincipal principal, CancellationToken cancellationToken = default)
+    public Task<int> LogoutOthersAsync(ClaimsPrincipal principal, CancellationToken cancellationToken = default)
+    {
+        var userId = UserId(principal);
+        return sessions.EndAllAsync(userId, SessionId(principal) ?? string.Empty, SessionEndReason.LogoutOthers, userId, cancellationToken);
+    }
+
+    public Task<int> LogoutAllAsync(ClaimsPrincipal principal, CancellationToken cancellationToken = default)
+    {
+        var userId = UserId(principal);
+        return sessions.EndAllAsync(userId, null, SessionEndReason.LogoutAll, userId, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<UserSessionInfo>> ListAsync(ClaimsPrincipal principal, CancellationToken cancellationToken = default)
+    {
+        var current = SessionId(principal);
+        var list = await sessions.ListAsync(UserId(principal), cancellationToken).ConfigureAwait(false);
+        return [.. list.Select(s => Info(s, current))];
+    }
+
+    public Task<bool> EndAsync(ClaimsPrincipal principal, string sessionId, CancellationToken cancellationToken = default)
+    {
+        var userId = UserId(principal);
+        return sessions.EndAsync(userId, sessionId, SessionEndReason.Ended, userId, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<UserSessionInfo>> ListForUserAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        var list = await sessions.ListAsync(userId, cancellationToken).ConfigureAwait(false);
+        return [.. list.Select(s => Info(s, null))];
+    }
+
+    public async Task<int> EndForUserAsync(string userId, string? sessionId, ClaimsPrincipal administrator, CancellationToken cancellationToken = default)
+    {
+        var endedBy = UserId(administrator);
+        return sessionId is null
+            ? await sessions.EndAllAsync(userId, null, SessionEndReason.Ended, endedBy, cancellationToken).ConfigureAwait(false)
+            : await sessions.EndAsync(userId, sessionId, SessionEndReason.Ended, endedBy, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+    }
+
+    // The access token's claims for the user whose key inputs the refreshed pair derives from; the claims are not key inputs.
+    private async ValueTask<IEnumerable<Claim>> ClaimsAsync(UserKeyInputs inputs, CancellationToken cancellationToken) =>
+        await users.FindByIdAsync(inputs.UserId).ConfigureAwait(false) is { } user
+            ? (await _tokens.ReadAsync(user, cancellationToken).ConfigureAwait(false)).Claims
+            : [];
+
+    private static UserSessionInfo Info(UserKeyedSession session, string? current) =>
+        new(session.Id, session.CreatedAt, session.LastRefreshedAt, session.Device, session.Id == current);
+
+    private static string? SessionId(ClaimsPrincipal principal) =>
+        principal.FindFirst(UserKeyedSession.SessionIdClaimType)?.Value is { Length: > 0 } sessionId ? sessionId : null;
+
+    private static string UserId(ClaimsPrincipal principal)
     {
         ArgumentNullException.ThrowIfNull(principal);
-        var userId = UserId(principal);
-        if (await users.FindByIdAsync(userId).ConfigureAwait(false) is not { } user)
-        {
-            return null;
-        }
-
-        // Rotating the stamp kills every token of the user, the caller's included; the caller's session then continues
-        // under the new stamp with the same sid and sign-in time, so its absolute lifetime is not extended.
-        var result = await RevokeAllAsync(user).ConfigureAwait(false);
-        if (!result.Succeeded)
-        {
-            return null;
-        }
-
-        Log.SessionsLoggedOut(logger, userId, "everywhere else");
-        if (UserKeyedSession.TryRead(principal, out var session))
-        {
-            return await ContinueAsync(user, session, cancellationToken).ConfigureAwait(false);
-        }
-
-        return await SignInAsync(user, cancellationToken).ConfigureAwait(false);
+        return principal.FindFirst(JwtRegisteredClaimNames.Sub)?.Value ?? principal.FindFirst(ClaimTypes.NameIdentifier)?.Value
+            ?? throw new InvalidOperationException("The principal carries no user id (sub): call this for an authenticated UserKeyedJwt user only.");
     }
-
-    private async Task<SessionTokens?> ContinueAsync(TUser user, UserKeyedSession session, CancellationToken cancellationToken)
-    {
-        var (inputs, claims) = await _tokens.ReadAsync(user, cancellationToken).ConfigureAwait(false);
-        return string.Equals(inputs.UserId, session.UserId, StringComparison.Ordinal) ? sessions.Continue(inputs, session, claims) : null;
-    }
-
-    private async Task<IdentityResult> RevokeAllAsync(TUser user)
-    {
-        if (users is UserKeyedUserManager<TUser> keyed)
-        {
-            return await keyed.RevokeAllTokensAsync(user).ConfigureAwait(false);
-        }
-
-        var result = await users.UpdateSecurityStampAsync(user).ConfigureAwait(false);
-        keyCache.Invalidate(await users.GetUserIdAsync(user).ConfigureAwait(false));
-        return result;
-    }
-
-    private static string UserId(ClaimsPrincipal principal) =>
-        principal.FindFirst(JwtRegisteredClaimNames.Sub)?.Value ?? principal.FindFirst(ClaimTypes.NameIdentifier)?.Value
-        ?? throw new InvalidOperationException("The principal carries no user id (sub): call this for an authenticated UserKeyedJwt user only.");
 }

@@ -5,28 +5,9 @@ using UserKeyedJwt.Redis;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers the Redis parts of UserKeyedJwt: the revocation list and the cross-node key-invalidation bus.</summary>
+/// <summary>Registers the Redis part of UserKeyedJwt: the cross-node key-invalidation bus.</summary>
 public static class UserKeyedJwtRedisServiceCollectionExtensions
 {
-    /// <summary>
-    /// Makes <see cref="RedisRevokedTokenStore"/> the <see cref="IRevokedTokenStore"/> (replacing the in-memory one, before or
-    /// after <c>AddUserKeyedJwtSessions</c>), with its settings validated at startup. Calling this twice is harmless; each
-    /// <paramref name="configure"/> is applied.
-    /// </summary>
-    public static IServiceCollection AddUserKeyedJwtRedis(this IServiceCollection services, Action<RedisRevokedTokenStoreOptions> configure)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(configure);
-        services.AddOptions<RedisRevokedTokenStoreOptions>().Configure(configure).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisRevokedTokenStoreOptions>, RedisRevokedTokenStoreOptionsValidator>());
-        services.AddLogging();
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<RedisRevokedTokenStore>();
-        services.RemoveAll<IRevokedTokenStore>();
-        services.AddSingleton<IRevokedTokenStore>(static sp => sp.GetRequiredService<RedisRevokedTokenStore>());
-        return services;
-    }
-
     /// <summary>
     /// Connects the key caches of all nodes through Redis pub/sub (<see cref="RedisUserKeyInvalidationBus"/>): a change of a
     /// user's key inputs made through the library on any node drops that user's cached keys on every node, and a node whose

@@ -8,15 +8,6 @@ namespace UserKeyedJwt.Redis.Internal;
 /// </summary>
 internal static partial class Log
 {
-    [LoggerMessage(EventId = 3001, EventName = "RedisConnectionFailed", Level = LogLevel.Error, Message = "Redis connection to {Endpoint} failed ({FailureType}); revocation checks fail until it is restored.")]
-    public static partial void ConnectionFailed(ILogger logger, string endpoint, string failureType);
-
-    [LoggerMessage(EventId = 3002, EventName = "RedisConnectionRestored", Level = LogLevel.Information, Message = "Redis connection to {Endpoint} restored.")]
-    public static partial void ConnectionRestored(ILogger logger, string endpoint);
-
-    [LoggerMessage(EventId = 3003, EventName = "RedisCommandFailed", Level = LogLevel.Error, Message = "Redis command {Operation} failed ({ExceptionType}).")]
-    public static partial void CommandFailed(ILogger logger, string operation, string exceptionType);
-
     [LoggerMessage(EventId = 3004, EventName = "InvalidationChannelDown", Level = LogLevel.Warning, Message = "The key-invalidation channel is down ({Reason}); the key cache is bypassed and every token is checked against the user store until it is back.")]
     public static partial void InvalidationChannelDown(ILogger logger, string reason);
 

@@ -2,7 +2,7 @@ using StackExchange.Redis;
 
 namespace UserKeyedJwt.Redis.Internal;
 
-/// <summary>What the revocation list and the invalidation bus share about their Redis connection string.</summary>
+/// <summary>How the invalidation bus reads and uses its Redis connection string.</summary>
 internal static class RedisSettings
 {
     /// <summary>Adds a problem, naming <paramref name="setting"/>, when <paramref name="configuration"/> is missing or unparsable.</summary>
@@ -26,7 +26,7 @@ internal static class RedisSettings
     }
 
     /// <summary>
-    /// The client settings both use: keep reconnecting in the background rather than fail at startup, and fail fast while
+    /// The client settings: keep reconnecting in the background rather than fail at startup, and fail fast while
     /// disconnected (no backlog), so that a command waits at most <paramref name="timeout"/> and the caller fails closed.
     /// </summary>
     public static ConfigurationOptions Client(string configuration, TimeSpan timeout)

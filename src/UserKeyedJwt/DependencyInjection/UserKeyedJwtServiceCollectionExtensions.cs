@@ -37,7 +37,14 @@ public static class UserKeyedJwtServiceCollectionExtensions
             sp.GetRequiredService<UserKeyedJwtMetrics>(),
             sp.GetService<IUserKeyInvalidationBus>()));
         services.TryAddSingleton<IUserKeyCache>(static sp => sp.GetRequiredService<UserKeyCache>());
-        services.TryAddSingleton<UserKeyInputsLookup>();
+        services.TryAddSingleton(static sp => new UserKeyInputsLookup(
+            sp.GetRequiredService<IUserKeyInputsSource>(),
+            sp.GetRequiredService<IOptions<UserKeyedJwtOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<UserKeyedJwtMetrics>(),
+            sp.GetRequiredService<ILogger<UserKeyInputsLookup>>(),
+            sp.GetService<IUserKeyedSessionStore>(),
+            sp.GetService<IRevokedTokenStore>()));
         services.TryAddSingleton(static sp => new UserKeyedTokenHandler(
             sp.GetRequiredService<IOptions<UserKeyedJwtOptions>>(),
             sp.GetRequiredService<ServerSecretRingProvider>(),
@@ -45,8 +52,7 @@ public static class UserKeyedJwtServiceCollectionExtensions
             sp.GetRequiredService<UserKeyInputsLookup>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<UserKeyedJwtMetrics>(),
-            sp.GetRequiredService<ILogger<UserKeyedTokenHandler>>(),
-            sp.GetService<RevocationCheck>()));
+            sp.GetRequiredService<ILogger<UserKeyedTokenHandler>>()));
         services.TryAddSingleton(static sp => new UserKeyedTokenIssuer(
             sp.GetRequiredService<IOptions<UserKeyedJwtOptions>>(),
             sp.GetRequiredService<ServerSecretRingProvider>(),

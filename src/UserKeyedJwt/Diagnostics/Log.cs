@@ -30,11 +30,11 @@ internal static partial class Log
     [LoggerMessage(EventId = 1003, EventName = "TokenRejectedForUser", Level = LogLevel.Information, Message = "Token rejected for user {UserId} ({Purpose}): {Reason}.")]
     public static partial void TokenRejectedForUser(ILogger logger, string userId, TokenPurpose purpose, TokenFailureReason reason);
 
-    [LoggerMessage(EventId = 1004, EventName = "UserStoreFailed", Level = LogLevel.Error, Message = "The key inputs source failed for user {UserId}; the token is rejected ({ExceptionType}).")]
-    public static partial void UserStoreFailed(ILogger logger, string userId, string exceptionType);
+    [LoggerMessage(EventId = 1004, EventName = "UserStoreFailed", Level = LogLevel.Error, Message = "The {Store} store failed for user {UserId}; the token is rejected ({ExceptionType}).")]
+    public static partial void UserStoreFailed(ILogger logger, string userId, string store, string exceptionType);
 
-    [LoggerMessage(EventId = 1005, EventName = "UserStoreTimedOut", Level = LogLevel.Error, Message = "The key inputs source did not answer for user {UserId} within {Timeout}; the token is rejected.")]
-    public static partial void UserStoreTimedOut(ILogger logger, string userId, TimeSpan timeout);
+    [LoggerMessage(EventId = 1005, EventName = "UserStoreTimedOut", Level = LogLevel.Error, Message = "The {Store} store did not answer for user {UserId} within {Timeout}; the token is rejected.")]
+    public static partial void UserStoreTimedOut(ILogger logger, string userId, string store, TimeSpan timeout);
 
     [LoggerMessage(EventId = 1006, EventName = "UnknownServerSecret", Level = LogLevel.Debug, Message = "Token names server secret {SecretId}, which is not in the ring.")]
     public static partial void UnknownServerSecret(ILogger logger, string secretId);
@@ -58,27 +58,33 @@ internal static partial class Log
     [LoggerMessage(EventId = 1013, EventName = "InvalidationBusStateChanged", Level = LogLevel.Information, Message = "Invalidation bus connected: {Connected}. The key cache was cleared; it is in use only while the bus is connected.")]
     public static partial void InvalidationBusStateChanged(ILogger logger, bool connected);
 
-    [LoggerMessage(EventId = 1014, EventName = "UserStoreRead", Level = LogLevel.Trace, Message = "Read the key inputs of user {UserId} from the store: {Outcome}.")]
-    public static partial void UserStoreRead(ILogger logger, string userId, string outcome);
+    [LoggerMessage(EventId = 1014, EventName = "UserStoreRead", Level = LogLevel.Trace, Message = "Read the {Store} store for user {UserId}: {Outcome}.")]
+    public static partial void UserStoreRead(ILogger logger, string userId, string store, string outcome);
 
-    [LoggerMessage(EventId = 1100, EventName = "SessionStarted", Level = LogLevel.Debug, Message = "Session {SessionId} started for user {UserId}.")]
+    [LoggerMessage(EventId = 1100, EventName = "SessionStarted", Level = LogLevel.Information, Message = "Session {SessionId} started for user {UserId}.")]
     public static partial void SessionStarted(ILogger logger, string userId, string sessionId);
 
-    [LoggerMessage(EventId = 1101, EventName = "RefreshTokenReused", Level = LogLevel.Warning, Message = "A consumed refresh token of session {SessionId} of user {UserId} was presented again, {SinceFirstUse} after its first use: treated as theft; the session is revoked and the user's tokens must be revoked.")]
-    public static partial void RefreshTokenReused(ILogger logger, string userId, string sessionId, TimeSpan sinceFirstUse);
+    [LoggerMessage(EventId = 1101, EventName = "RefreshTokenReused", Level = LogLevel.Warning, Message = "Session {SessionId} of user {UserId}: a refresh token of generation {Presented} was presented at generation {Current}; treated as theft, the session is ended.")]
+    public static partial void RefreshTokenReused(ILogger logger, string userId, string sessionId, long presented, long current);
 
-    [LoggerMessage(EventId = 1102, EventName = "RefreshWithinGraceWindow", Level = LogLevel.Information, Message = "A refresh token of session {SessionId} of user {UserId} was used again {SinceFirstUse} after its first use, within the grace window: accepted as a parallel refresh.")]
-    public static partial void RefreshWithinGraceWindow(ILogger logger, string userId, string sessionId, TimeSpan sinceFirstUse);
+    [LoggerMessage(EventId = 1102, EventName = "RefreshWithinGraceWindow", Level = LogLevel.Information, Message = "Session {SessionId} of user {UserId}: the previous refresh token was redeemed again {SinceLastRefresh} after the last refresh, within the grace window.")]
+    public static partial void RefreshWithinGraceWindow(ILogger logger, string userId, string sessionId, TimeSpan sinceLastRefresh);
 
-    [LoggerMessage(EventId = 1103, EventName = "RevocationStoreFailed", Level = LogLevel.Error, Message = "The revocation store failed during {Operation} ({ExceptionType}); {Outcome}.")]
-    public static partial void RevocationStoreFailed(ILogger logger, string operation, string exceptionType, string outcome);
+    [LoggerMessage(EventId = 1103, EventName = "SessionRefreshed", Level = LogLevel.Debug, Message = "Session {SessionId} of user {UserId} refreshed to generation {Generation}.")]
+    public static partial void SessionRefreshed(ILogger logger, string userId, string sessionId, long generation);
 
-    [LoggerMessage(EventId = 1104, EventName = "SessionEnded", Level = LogLevel.Information, Message = "Session {SessionId} of user {UserId} revoked.")]
-    public static partial void SessionEnded(ILogger logger, string userId, string sessionId);
+    [LoggerMessage(EventId = 1104, EventName = "SessionEnded", Level = LogLevel.Information, Message = "Session {SessionId} of user {UserId} ended by {EndedBy}: {Reason}.")]
+    public static partial void SessionEnded(ILogger logger, string userId, string sessionId, string endedBy, string reason);
 
-    [LoggerMessage(EventId = 1105, EventName = "SessionPastAbsoluteLifetime", Level = LogLevel.Information, Message = "Session {SessionId} of user {UserId} is past its absolute lifetime; refresh refused.")]
-    public static partial void SessionPastAbsoluteLifetime(ILogger logger, string userId, string sessionId);
+    [LoggerMessage(EventId = 1105, EventName = "SessionCapReached", Level = LogLevel.Information, Message = "User {UserId} reached {MaxSessions} sessions; the session refreshed longest ago ends.")]
+    public static partial void SessionCapReached(ILogger logger, string userId, int maxSessions);
 
-    [LoggerMessage(EventId = 1106, EventName = "TokenRevokedById", Level = LogLevel.Information, Message = "Token {TokenId} revoked.")]
-    public static partial void TokenRevokedById(ILogger logger, string tokenId);
+    [LoggerMessage(EventId = 1106, EventName = "TokenRevokedById", Level = LogLevel.Information, Message = "Token {TokenId} of user {UserId} revoked on its own.")]
+    public static partial void TokenRevokedById(ILogger logger, string userId, string tokenId);
+
+    [LoggerMessage(EventId = 1107, EventName = "RefreshRefused", Level = LogLevel.Information, Message = "A refresh of session {SessionId} of user {UserId} was refused: {Reason}.")]
+    public static partial void RefreshRefused(ILogger logger, string userId, string sessionId, TokenFailureReason reason);
+
+    [LoggerMessage(EventId = 1108, EventName = "RevokedTokensFull", Level = LogLevel.Warning, Message = "User {UserId} has the most tokens the denylist keeps per user; token {TokenId} was not revoked on its own.")]
+    public static partial void RevokedTokensFull(ILogger logger, string userId, string tokenId);
 }

@@ -15,7 +15,8 @@ internal sealed class UserKeyedJwtMetrics : IDisposable
     private readonly Counter<long> _cacheMisses;
     private readonly Counter<long> _issued;
     private readonly Counter<long> _refreshes;
-    private readonly Counter<long> _revocationStoreFailures;
+    private readonly Counter<long> _sessionsStarted;
+    private readonly Counter<long> _sessionsEnded;
     private readonly Counter<long> _cacheBypasses;
     private readonly Counter<long> _cacheInvalidations;
 
@@ -32,14 +33,15 @@ internal sealed class UserKeyedJwtMetrics : IDisposable
         }
 
         _validations = _meter.CreateCounter<long>("userkeyedjwt.validations", "{token}", "Token validations, by result and failure reason.");
-        _storeLookups = _meter.CreateCounter<long>("userkeyedjwt.store.lookups", "{lookup}", "Lookups made through IUserKeyInputsSource, by outcome.");
+        _storeLookups = _meter.CreateCounter<long>("userkeyedjwt.store.lookups", "{lookup}", "Reads of the users, sessions and revoked-tokens stores that a key derivation needs, by store and outcome.");
         _cacheHits = _meter.CreateCounter<long>("userkeyedjwt.key_cache.hits", "{lookup}", "Derived-key cache hits.");
         _cacheMisses = _meter.CreateCounter<long>("userkeyedjwt.key_cache.misses", "{lookup}", "Derived-key cache misses.");
         _issued = _meter.CreateCounter<long>("userkeyedjwt.tokens.issued", "{token}", "Tokens issued, by purpose.");
         _refreshes = _meter.CreateCounter<long>("userkeyedjwt.sessions.refreshes", "{refresh}", "Refresh-token redemptions, by result: redeemed, grace, reused (theft suspected) or rejected.");
+        _sessionsStarted = _meter.CreateCounter<long>("userkeyedjwt.sessions.started", "{session}", "Sessions started (sign-ins).");
+        _sessionsEnded = _meter.CreateCounter<long>("userkeyedjwt.sessions.ended", "{session}", "Sessions ended, by reason: logout, logout_others, logout_all, ended (one by id), reused, cap.");
         _cacheBypasses = _meter.CreateCounter<long>("userkeyedjwt.key_cache.bypasses", "{lookup}", "Lookups that skipped the key cache because its invalidation bus was not known to be connected.");
         _cacheInvalidations = _meter.CreateCounter<long>("userkeyedjwt.key_cache.invalidations", "{invalidation}", "Users dropped from the key cache, by source: local (this node) or remote (received from the invalidation bus).");
-        _revocationStoreFailures = _meter.CreateCounter<long>("userkeyedjwt.revocation_store.failures", "{failure}", "Revocation-store calls that failed or timed out, by operation.");
     }
 
     public void Validated(TokenPurpose purpose) =>
@@ -52,7 +54,8 @@ internal sealed class UserKeyedJwtMetrics : IDisposable
             new KeyValuePair<string, object?>("purpose", PurposeTag(purpose)),
             new KeyValuePair<string, object?>("reason", ReasonTag(reason)));
 
-    public void StoreLookup(string outcome) => _storeLookups.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+    public void StoreLookup(string store, string outcome) =>
+        _storeLookups.Add(1, new KeyValuePair<string, object?>("store", store), new KeyValuePair<string, object?>("outcome", outcome));
 
     public void CacheHit() => _cacheHits.Add(1);
 
@@ -70,7 +73,9 @@ internal sealed class UserKeyedJwtMetrics : IDisposable
 
     public void Refresh(string result) => _refreshes.Add(1, new KeyValuePair<string, object?>("result", result));
 
-    public void RevocationStoreFailed(string operation) => _revocationStoreFailures.Add(1, new KeyValuePair<string, object?>("operation", operation));
+    public void SessionStarted() => _sessionsStarted.Add(1);
+
+    public void SessionsEnded(string reason, int count) => _sessionsEnded.Add(count, new KeyValuePair<string, object?>("reason", reason));
 
     public void Dispose()
     {
@@ -91,6 +96,7 @@ internal sealed class UserKeyedJwtMetrics : IDisposable
         TokenFailureReason.UnknownServerSecret => "unknown_server_secret",
         TokenFailureReason.InvalidKidTag => "invalid_kid_tag",
         TokenFailureReason.UnknownUser => "unknown_user",
+        TokenFailureReason.SessionEnded => "session_ended",
         TokenFailureReason.KeyInputsChanged => "key_inputs_changed",
         TokenFailureReason.InvalidSignature => "invalid_signature",
         TokenFailureReason.StoreUnavailable => "store_unavailable",

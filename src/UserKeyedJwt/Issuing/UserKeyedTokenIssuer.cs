@@ -18,7 +18,7 @@ public sealed class UserKeyedTokenIssuer
     {
         JwtRegisteredClaimNames.Sub, JwtRegisteredClaimNames.Jti, JwtRegisteredClaimNames.Iat, JwtRegisteredClaimNames.Nbf,
         JwtRegisteredClaimNames.Exp, JwtRegisteredClaimNames.Iss, JwtRegisteredClaimNames.Aud,
-        UserKeyedSession.SessionIdClaimType, UserKeyedSession.AuthenticatedAtClaimType,
+        UserKeyedSession.SessionIdClaimType, UserKeyedSession.AuthenticatedAtClaimType, UserKeyedSession.GenerationClaimType,
     };
 
     private readonly JsonWebTokenHandler _writer = new() { SetDefaultTimesOnTokenCreation = false };
@@ -39,7 +39,7 @@ public sealed class UserKeyedTokenIssuer
 
     /// <summary>
     /// Whether the issuer sets <paramref name="claimType"/> itself (<c>sub</c>, <c>jti</c>, <c>iat</c>, <c>nbf</c>, <c>exp</c>,
-    /// <c>iss</c>, <c>aud</c>, and the session's <c>sid</c> and <c>auth_time</c>), so that <c>Issue</c> refuses it from the caller.
+    /// <c>iss</c>, <c>aud</c>, and the session's <c>sid</c>, <c>auth_time</c> and <c>gen</c>), so that <c>Issue</c> refuses it from the caller.
     /// </summary>
     public static bool IsReservedClaim(string claimType) => ReservedClaims.Contains(claimType);
 
@@ -54,7 +54,10 @@ public sealed class UserKeyedTokenIssuer
     public IssuedToken Issue(UserKeyInputs user, IEnumerable<Claim>? claims = null, TokenPurpose purpose = TokenPurpose.Access, TimeSpan? lifetime = null) =>
         Issue(user, claims, purpose, lifetime, session: null);
 
-    /// <summary>Issues a token that carries <paramref name="session"/>'s <c>sid</c> and <c>auth_time</c>.</summary>
+    /// <summary>
+    /// Issues a token of <paramref name="session"/>, if given: signed under the session's key, carrying its <c>sid</c> and
+    /// <c>auth_time</c>, and a refresh token also its generation.
+    /// </summary>
     internal IssuedToken Issue(UserKeyInputs user, IEnumerable<Claim>? claims, TokenPurpose purpose, TimeSpan? lifetime, UserKeyedSession? session)
     {
         ArgumentNullException.ThrowIfNull(user);
@@ -77,7 +80,7 @@ public sealed class UserKeyedTokenIssuer
         }
 
         var secret = _ring.Current.Active;
-        var key = UserKey.Derive(secret, user, purpose, _time.GetTimestamp());
+        var key = UserKey.Derive(secret, user, purpose, session, _time.GetTimestamp());
         var tokenId = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
 
         // Whole seconds, as in the token, so that IssuedAt and ExpiresAt match it exactly.
@@ -102,8 +105,12 @@ public sealed class UserKeyedTokenIssuer
 
         if (session is not null)
         {
-            descriptor.Claims[UserKeyedSession.SessionIdClaimType] = session.SessionId;
-            descriptor.Claims[UserKeyedSession.AuthenticatedAtClaimType] = session.AuthenticatedAt.ToUnixTimeSeconds();
+            descriptor.Claims[UserKeyedSession.SessionIdClaimType] = session.Id;
+            descriptor.Claims[UserKeyedSession.AuthenticatedAtClaimType] = session.CreatedAt.ToUnixTimeSeconds();
+            if (purpose == TokenPurpose.Refresh)
+            {
+                descriptor.Claims[UserKeyedSession.GenerationClaimType] = session.Generation;
+            }
         }
 
         var token = _writer.CreateToken(descriptor);

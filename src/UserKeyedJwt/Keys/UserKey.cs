@@ -6,27 +6,41 @@ using System.Security.Cryptography;
 namespace UserKeyedJwt;
 
 /// <summary>
-/// A derived HS256 key of one user for one purpose under one server secret, with the <c>kid</c> that tokens signed under it
-/// carry. Immutable: the key cache holds it as it is, and a change of the user's key inputs derives another.
+/// A derived HS256 key of one user for one purpose under one server secret, and of one session when its tokens belong to one,
+/// with the <c>kid</c> that tokens signed under it carry. Immutable: the key cache holds it as it is, and a change of the
+/// user's key inputs derives another.
 /// </summary>
 [DebuggerDisplay("UserKey(Purpose = {Purpose}, Secret = {Secret.Id})")]
 internal sealed class UserKey
 {
+    private static readonly IReadOnlySet<string> NoRevokedTokens = new HashSet<string>();
+
     // Inline rather than an array of its own: one object less per cached key.
     private readonly KeyBytes _key;
 
-    private UserKey(ReadOnlySpan<byte> key, ServerSecret secret, TokenPurpose purpose, string kid, long derivedAt)
+    private UserKey(ReadOnlySpan<byte> key, ServerSecret secret, TokenPurpose purpose, string? sessionId, string kid, long derivedAt, IReadOnlySet<string> revokedTokenIds)
     {
         key.CopyTo(_key);
         Secret = secret;
         Purpose = purpose;
+        SessionId = sessionId;
         Kid = kid;
         DerivedAt = derivedAt;
+        RevokedTokenIds = revokedTokenIds;
     }
 
     public ServerSecret Secret { get; }
 
     public TokenPurpose Purpose { get; }
+
+    /// <summary>The session whose tokens this key signs, or <see langword="null"/> for tokens without one.</summary>
+    public string? SessionId { get; }
+
+    /// <summary>
+    /// The user's tokens on the <c>jti</c> denylist when this key was derived: a validation under it refuses them. A new entry
+    /// reaches the cache as an invalidation of the user, like any other change.
+    /// </summary>
+    public IReadOnlySet<string> RevokedTokenIds { get; }
 
     /// <summary><c>{secretId}.{fingerprint}.{tag}</c>.</summary>
     public string Kid { get; }
@@ -34,14 +48,22 @@ internal sealed class UserKey
     /// <summary>When the key was derived, as a <see cref="TimeProvider"/> timestamp: the key cache's TTL counts from here.</summary>
     public long DerivedAt { get; }
 
-    /// <summary>Derives the key of <paramref name="inputs"/>' user, its fingerprint and its tag.</summary>
-    public static UserKey Derive(ServerSecret secret, UserKeyInputs inputs, TokenPurpose purpose, long derivedAt)
+    /// <summary>Derives the key of <paramref name="inputs"/>' user, and of <paramref name="session"/> if given, with its fingerprint and tag.</summary>
+    public static UserKey Derive(ServerSecret secret, UserKeyInputs inputs, TokenPurpose purpose, UserKeyedSession? session, long derivedAt, IReadOnlySet<string>? revokedTokenIds = null)
     {
         var key = UserKeyDerivation.Expand(secret.Prk, inputs, purpose);
+        if (session is not null)
+        {
+            var userKey = key;
+            key = UserKeyDerivation.ExpandForSession(userKey, session.Id, session.Secret);
+            CryptographicOperations.ZeroMemory(userKey);
+        }
+
         try
         {
             var fingerprint = UserKeyDerivation.Fingerprint(key);
-            return new UserKey(key, secret, purpose, $"{secret.Id}.{fingerprint}.{secret.Tag(purpose, inputs.UserId, fingerprint)}", derivedAt);
+            var kid = $"{secret.Id}.{fingerprint}.{secret.Tag(purpose, inputs.UserId, fingerprint)}";
+            return new UserKey(key, secret, purpose, session?.Id, kid, derivedAt, revokedTokenIds ?? NoRevokedTokens);
         }
         finally
         {
@@ -50,7 +72,7 @@ internal sealed class UserKey
     }
 
     /// <summary>The same key under another kid. Only for the unknown-user decoy, which is never cached.</summary>
-    public UserKey WithKid(string kid) => new(_key, Secret, Purpose, kid, DerivedAt);
+    public UserKey WithKid(string kid) => new(_key, Secret, Purpose, SessionId, kid, DerivedAt, RevokedTokenIds);
 
     /// <summary>Whether <paramref name="kid"/> is this key's kid. Only the tag is secret, so only the tag is compared in constant time.</summary>
     public bool HasKid(string kid)

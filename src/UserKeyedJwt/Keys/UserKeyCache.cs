@@ -6,7 +6,8 @@ namespace UserKeyedJwt;
 
 /// <summary>
 /// The derived keys of recently seen users: bounded, with a TTL, and holding derived keys only, never key inputs. A user's
-/// entry is an array of immutable <see cref="UserKey"/>s, one per server secret and purpose, that is replaced and never changed.
+/// entry is an array of immutable <see cref="UserKey"/>s, one per server secret, purpose and session, that is replaced and
+/// never changed.
 /// </summary>
 /// <remarks>
 /// Staleness is the danger here, not misses, and two rules guard against it.
@@ -21,7 +22,8 @@ namespace UserKeyedJwt;
 /// </remarks>
 internal sealed class UserKeyCache : IUserKeyCache
 {
-    private const int MaxKeysPerUser = 4;
+    // Enough for a user's access and refresh keys on a few devices; a user with more costs store reads, never a wrong answer.
+    private const int MaxKeysPerUser = 16;
 
     private readonly ConcurrentDictionary<string, UserKey[]> _entries = new(StringComparer.Ordinal);
     private readonly Lock _sweepLock = new();
@@ -63,7 +65,7 @@ internal sealed class UserKeyCache : IUserKeyCache
     /// <summary>Read before a lookup and passed to <see cref="Add"/>.</summary>
     public long Epoch => Interlocked.Read(ref _epoch);
 
-    public UserKey? Find(string userId, ServerSecret secret, TokenPurpose purpose)
+    public UserKey? Find(string userId, ServerSecret secret, TokenPurpose purpose, string? sessionId)
     {
         if (_bypassed)
         {
@@ -76,7 +78,7 @@ internal sealed class UserKeyCache : IUserKeyCache
             foreach (var key in keys)
             {
                 // By reference: a reloaded ring has new ServerSecret objects, so keys of a replaced secret never match.
-                if (ReferenceEquals(key.Secret, secret) && key.Purpose == purpose && !IsExpired(key))
+                if (ReferenceEquals(key.Secret, secret) && key.Purpose == purpose && key.SessionId == sessionId && !IsExpired(key))
                 {
                     _metrics.CacheHit();
                     return key;
@@ -148,7 +150,7 @@ internal sealed class UserKeyCache : IUserKeyCache
         var keys = new List<UserKey>(MaxKeysPerUser) { key };
         foreach (var other in existing)
         {
-            if (keys.Count < MaxKeysPerUser && !IsExpired(other) && !(ReferenceEquals(other.Secret, key.Secret) && other.Purpose == key.Purpose))
+            if (keys.Count < MaxKeysPerUser && !IsExpired(other) && !(ReferenceEquals(other.Secret, key.Secret) && other.Purpose == key.Purpose && other.SessionId == key.SessionId))
             {
                 keys.Add(other);
             }

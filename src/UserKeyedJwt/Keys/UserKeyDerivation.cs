@@ -15,6 +15,8 @@ namespace UserKeyedJwt;
 /// tagKey      = HKDF-Expand(PRK, enc("UserKeyedJwt/v1/kid-tag"), 32)
 /// userKey     = HKDF-Expand(PRK, enc("UserKeyedJwt/v1/" + purpose) || enc(userId) || enc(securityStamp) || enc(passwordHash)
 ///                                || for each extra input, in ordinal name order: enc(name) || enc(value), 32)
+/// sessionKey  = HKDF-Expand(userKey, enc("UserKeyedJwt/v1/session") || enc(sessionId) || enc(sessionSecret), 32)
+///               -- the key of a token of a session; a token without a session is signed under userKey
 /// fingerprint = b64url(HMAC(userKey, "UserKeyedJwt/v1/fingerprint")[0..8])
 /// tag         = b64url(HMAC(tagKey, enc(purpose) || enc(sub) || enc(fingerprint) || enc(secretId))[0..16])
 /// kid         = secretId "." fingerprint "." tag
@@ -64,6 +66,21 @@ internal static class UserKeyDerivation
         finally
         {
             // The info holds the password hash and the stamp.
+            CryptographicOperations.ZeroMemory(info);
+        }
+    }
+
+    /// <summary>The key of a session's tokens: HKDF-Expand(userKey, enc("UserKeyedJwt/v1/session") || enc(sessionId) || enc(sessionSecret), 32).</summary>
+    public static byte[] ExpandForSession(byte[] userKey, string sessionId, string sessionSecret)
+    {
+        var info = Encode(["UserKeyedJwt/v1/session", sessionId, sessionSecret]);
+        try
+        {
+            return HKDF.Expand(HashAlgorithmName.SHA256, userKey, KeySizeInBytes, info);
+        }
+        finally
+        {
+            // The info holds the session's secret.
             CryptographicOperations.ZeroMemory(info);
         }
     }

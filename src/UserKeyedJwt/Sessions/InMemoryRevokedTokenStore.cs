@@ -1,156 +1,72 @@
-using System.Collections.Concurrent;
-
 namespace UserKeyedJwt;
 
 /// <summary>
-/// A bounded, in-process <see cref="IRevokedTokenStore"/>. Every entry is dropped once the token it concerns has expired;
-/// a full store first sweeps expired entries and then refuses new ones (it never drops a live revocation, which would undo
-/// a logout). Right for a single node; use the Redis store when several nodes validate tokens.
+/// An <see cref="IRevokedTokenStore"/> in this process's memory, for tests and for an application of one process. Entries
+/// are dropped once the token they name has expired; a user has at most the number of live entries the caller allows.
 /// </summary>
 public sealed class InMemoryRevokedTokenStore : IRevokedTokenStore
 {
-    private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
-
-    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    private readonly TimeProvider _time;
-    private readonly Lock _sweepLock = new();
-    private long _nextSweepTicks;
-
-    /// <summary>Creates a store holding at most <paramref name="capacity"/> entries, on the clock <paramref name="time"/>.</summary>
-    public InMemoryRevokedTokenStore(TimeProvider time, int capacity = 1_000_000)
-    {
-        ArgumentNullException.ThrowIfNull(time);
-        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
-        _time = time;
-        Capacity = capacity;
-    }
-
-    /// <summary>The most entries the store holds.</summary>
-    public int Capacity { get; }
-
-    /// <summary>The entries held now, expired ones not yet swept included.</summary>
-    public int Count => _entries.Count;
+    private readonly Dictionary<string, Dictionary<string, DateTimeOffset>> _byUser = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
 
     /// <inheritdoc />
-    public ValueTask<bool> IsRevokedAsync(string tokenId, string? sessionId, CancellationToken cancellationToken)
+    public ValueTask<bool> RevokeAsync(string userId, string tokenId, DateTimeOffset expiresAt, int maxPerUser, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(tokenId);
-        var now = _time.GetUtcNow().UtcTicks;
-        var revoked = IsLive(TokenKey(tokenId), now) || (sessionId is not null && IsLive(SessionKey(sessionId), now));
-        return ValueTask.FromResult(revoked);
-    }
-
-    /// <inheritdoc />
-    public ValueTask RevokeTokenAsync(string tokenId, DateTimeOffset expiresAt, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(tokenId);
-        Put(TokenKey(tokenId), expiresAt);
-        return ValueTask.CompletedTask;
-    }
-
-    /// <inheritdoc />
-    public ValueTask RevokeSessionAsync(string sessionId, DateTimeOffset expiresAt, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(sessionId);
-        Put(SessionKey(sessionId), expiresAt);
-        return ValueTask.CompletedTask;
-    }
-
-    /// <inheritdoc />
-    public ValueTask<DateTimeOffset?> TryConsumeAsync(string tokenId, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(tokenId);
-        var key = "c:" + tokenId;
-        var clock = _time.GetUtcNow().UtcTicks;
-        var fresh = new Entry(expiresAt.UtcTicks, now.UtcTicks);
-        while (true)
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        ArgumentException.ThrowIfNullOrEmpty(tokenId);
+        lock (_lock)
         {
-            if (_entries.TryGetValue(key, out var existing))
+            if (!_byUser.TryGetValue(userId, out var tokens))
             {
-                if (existing.ExpiresTicks > clock)
-                {
-                    return ValueTask.FromResult<DateTimeOffset?>(new DateTimeOffset(existing.ConsumedTicks, TimeSpan.Zero));
-                }
-
-                // An expired entry is as good as absent; replace it atomically so that only one caller wins.
-                if (_entries.TryUpdate(key, fresh, existing))
-                {
-                    return ValueTask.FromResult<DateTimeOffset?>(null);
-                }
-
-                continue;
+                _byUser[userId] = tokens = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
             }
 
-            MakeRoom(clock);
-            if (_entries.TryAdd(key, fresh))
+            foreach (var expired in tokens.Where(t => t.Value <= now).Select(t => t.Key).ToList())
             {
-                return ValueTask.FromResult<DateTimeOffset?>(null);
+                tokens.Remove(expired);
             }
-        }
-    }
 
-    private static string TokenKey(string tokenId) => "j:" + tokenId;
-
-    private static string SessionKey(string sessionId) => "s:" + sessionId;
-
-    private bool IsLive(string key, long now)
-    {
-        if (!_entries.TryGetValue(key, out var entry))
-        {
-            return false;
-        }
-
-        if (entry.ExpiresTicks > now)
-        {
-            return true;
-        }
-
-        _entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
-        return false;
-    }
-
-    private void Put(string key, DateTimeOffset expiresAt)
-    {
-        var now = _time.GetUtcNow().UtcTicks;
-        if (expiresAt.UtcTicks <= now)
-        {
-            // The token has expired already: nothing to remember.
-            return;
-        }
-
-        if (!_entries.ContainsKey(key))
-        {
-            MakeRoom(now);
-        }
-
-        _entries.AddOrUpdate(key, new Entry(expiresAt.UtcTicks, now), (_, old) => old.ExpiresTicks >= expiresAt.UtcTicks ? old : new Entry(expiresAt.UtcTicks, now));
-    }
-
-    private void MakeRoom(long now)
-    {
-        var due = now >= Interlocked.Read(ref _nextSweepTicks);
-        if (!due && _entries.Count < Capacity)
-        {
-            return;
-        }
-
-        lock (_sweepLock)
-        {
-            Interlocked.Exchange(ref _nextSweepTicks, now + SweepInterval.Ticks);
-            foreach (var (key, entry) in _entries)
+            if (!tokens.ContainsKey(tokenId) && tokens.Count >= maxPerUser)
             {
-                if (entry.ExpiresTicks <= now)
+                return ValueTask.FromResult(false);
+            }
+
+            tokens[tokenId] = expiresAt;
+            return ValueTask.FromResult(true);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyCollection<string>> ListAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            IReadOnlyCollection<string> live = _byUser.TryGetValue(userId, out var tokens) ? [.. tokens.Where(t => t.Value > now).Select(t => t.Key)] : [];
+            return ValueTask.FromResult(live);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<int> RemoveExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var removed = 0;
+            foreach (var (userId, tokens) in _byUser.ToList())
+            {
+                foreach (var expired in tokens.Where(t => t.Value <= now).Select(t => t.Key).ToList())
                 {
-                    _entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
+                    tokens.Remove(expired);
+                    removed++;
+                }
+
+                if (tokens.Count == 0)
+                {
+                    _byUser.Remove(userId);
                 }
             }
 
-            if (_entries.Count >= Capacity)
-            {
-                throw new InvalidOperationException($"The in-memory revocation store is full ({Capacity} live entries); raise {UserKeyedSessionOptions.SectionName}:{nameof(UserKeyedSessionOptions.InMemoryStoreCapacity)} or use a distributed store.");
-            }
+            return ValueTask.FromResult(removed);
         }
     }
-
-    private readonly record struct Entry(long ExpiresTicks, long ConsumedTicks);
 }

@@ -20,5 +20,5 @@ public sealed class SessionTokens
     public IssuedToken RefreshToken { get; }
 
     /// <inheritdoc />
-    public override string ToString() => $"SessionTokens(UserId = {Session.UserId}, SessionId = {Session.SessionId})";
+    public override string ToString() => $"SessionTokens(UserId = {Session.UserId}, SessionId = {Session.Id})";
 }

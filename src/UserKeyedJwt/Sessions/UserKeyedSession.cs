@@ -1,72 +1,76 @@
-using System.Globalization;
-using System.Security.Claims;
-using Microsoft.IdentityModel.JsonWebTokens;
+using System.Diagnostics;
 
 namespace UserKeyedJwt;
 
 /// <summary>
-/// A session: what the <c>sub</c>, <c>sid</c> and <c>auth_time</c> claims of its access and refresh tokens say. Every token
-/// issued through <see cref="UserKeyedSessions"/> carries them.
+/// A session as its store keeps it: one sign-in on one device, with the secret that its tokens' keys derive from. Ending the
+/// session deletes it, and every token of it stops validating.
 /// </summary>
+/// <remarks><see cref="Secret"/> is a key input: never log it. <see cref="ToString"/> and the debugger display leave it out.</remarks>
+[DebuggerDisplay("UserKeyedSession(Id = {Id}, UserId = {UserId}, Generation = {Generation})")]
 public sealed class UserKeyedSession
 {
-    /// <summary>The claim type of the session id.</summary>
+    /// <summary>The claim type of the session id, in access and refresh tokens.</summary>
     public const string SessionIdClaimType = "sid";
 
     /// <summary>The claim type of the sign-in time (seconds since the Unix epoch, OpenID Connect's <c>auth_time</c>).</summary>
     public const string AuthenticatedAtClaimType = "auth_time";
 
-    /// <summary>Describes a session.</summary>
-    public UserKeyedSession(string userId, string sessionId, DateTimeOffset authenticatedAt)
+    /// <summary>The claim type of a refresh token's generation: the one a redemption must find in the store.</summary>
+    public const string GenerationClaimType = "gen";
+
+    /// <summary>The longest device label kept.</summary>
+    public const int MaxDeviceLength = 64;
+
+    /// <summary>Describes a stored session.</summary>
+    /// <param name="id">The session id (<c>sid</c>): random, not a secret.</param>
+    /// <param name="userId">The user.</param>
+    /// <param name="secret">The session's secret, a key input of its tokens.</param>
+    /// <param name="createdAt">The sign-in time; also the tokens' <c>auth_time</c>.</param>
+    /// <param name="lastRefreshedAt">The last redemption of a refresh token, or the sign-in.</param>
+    /// <param name="expiresAt">The absolute end, however often the session is refreshed.</param>
+    /// <param name="generation">The generation of the refresh token that the next redemption must present.</param>
+    /// <param name="device">A short label of the device, such as its user agent.</param>
+    public UserKeyedSession(string id, string userId, string secret, DateTimeOffset createdAt, DateTimeOffset lastRefreshedAt, DateTimeOffset expiresAt, long generation, string? device)
     {
+        ArgumentException.ThrowIfNullOrEmpty(id);
         ArgumentException.ThrowIfNullOrEmpty(userId);
-        ArgumentException.ThrowIfNullOrEmpty(sessionId);
+        ArgumentException.ThrowIfNullOrEmpty(secret);
+        ArgumentOutOfRangeException.ThrowIfNegative(generation);
+        Id = id;
         UserId = userId;
-        SessionId = sessionId;
-        AuthenticatedAt = authenticatedAt;
+        Secret = secret;
+        CreatedAt = createdAt;
+        LastRefreshedAt = lastRefreshedAt;
+        ExpiresAt = expiresAt;
+        Generation = generation;
+        Device = device;
     }
+
+    /// <summary>The session id (<c>sid</c>).</summary>
+    public string Id { get; }
 
     /// <summary>The user (<c>sub</c>).</summary>
     public string UserId { get; }
 
-    /// <summary>The session id (<c>sid</c>): random, not a secret.</summary>
-    public string SessionId { get; }
+    /// <summary>The session's secret: 32 random bytes, base64url. Secret: never log it.</summary>
+    public string Secret { get; }
 
-    /// <summary>When the user signed in (<c>auth_time</c>); the absolute session lifetime counts from here.</summary>
-    public DateTimeOffset AuthenticatedAt { get; }
+    /// <summary>When the user signed in.</summary>
+    public DateTimeOffset CreatedAt { get; }
 
-    /// <summary>Reads the session of an authenticated principal, as JwtBearer builds it from a validated access token.</summary>
-    /// <returns><see langword="false"/> when the principal carries no complete session (a token issued without a session).</returns>
-    public static bool TryRead(ClaimsPrincipal principal, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out UserKeyedSession? session)
-    {
-        ArgumentNullException.ThrowIfNull(principal);
-        session = null;
-        var userId = principal.FindFirst(Microsoft.IdentityModel.JsonWebTokens.JwtRegisteredClaimNames.Sub)?.Value
-            ?? principal.FindFirst(ClaimTypes.NameIdentifier)?.Value;
-        var sessionId = principal.FindFirst(SessionIdClaimType)?.Value;
-        var authTime = principal.FindFirst(AuthenticatedAtClaimType)?.Value;
-        if (string.IsNullOrEmpty(userId) || string.IsNullOrEmpty(sessionId)
-            || !long.TryParse(authTime, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds > 253_402_300_799)
-        {
-            return false;
-        }
+    /// <summary>When a refresh token of the session was last redeemed, or the sign-in.</summary>
+    public DateTimeOffset LastRefreshedAt { get; }
 
-        session = new UserKeyedSession(userId, sessionId, DateTimeOffset.FromUnixTimeSeconds(seconds));
-        return true;
-    }
+    /// <summary>When the session ends, however often it is refreshed.</summary>
+    public DateTimeOffset ExpiresAt { get; }
+
+    /// <summary>The generation of the refresh token the next redemption must present; each redemption adds one.</summary>
+    public long Generation { get; }
+
+    /// <summary>A short label of the device the session was started on.</summary>
+    public string? Device { get; }
 
     /// <inheritdoc />
-    public override string ToString() => $"UserKeyedSession(UserId = {UserId}, SessionId = {SessionId})";
-
-    internal static UserKeyedSession? From(JsonWebToken token)
-    {
-        if (string.IsNullOrEmpty(token.Subject)
-            || !token.TryGetPayloadValue<string>(SessionIdClaimType, out var sessionId) || string.IsNullOrEmpty(sessionId)
-            || !token.TryGetPayloadValue<long>(AuthenticatedAtClaimType, out var seconds) || seconds < 0 || seconds > 253_402_300_799)
-        {
-            return null;
-        }
-
-        return new UserKeyedSession(token.Subject, sessionId, DateTimeOffset.FromUnixTimeSeconds(seconds));
-    }
+    public override string ToString() => $"UserKeyedSession(Id = {Id}, UserId = {UserId}, Generation = {Generation})";
 }

@@ -32,9 +32,14 @@ internal sealed class UserKeyedSessionOptionsValidator(IOptions<UserKeyedJwtOpti
             failures.Add($"{Prefix}{nameof(options.RefreshReuseGraceWindow)} is {options.RefreshReuseGraceWindow}; it must be between zero (off) and 1 minute.");
         }
 
-        if (!Enum.IsDefined(options.RevocationStoreFailure))
+        if (options.MaxSessionsPerUser is < 1 or > 1_000)
         {
-            failures.Add($"{Prefix}{nameof(options.RevocationStoreFailure)} must be FailClosed or FailOpen.");
+            failures.Add($"{Prefix}{nameof(options.MaxSessionsPerUser)} is {options.MaxSessionsPerUser}; it must be between 1 and 1,000.");
+        }
+
+        if (options.MaxRevokedTokensPerUser is < 1 or > 10_000)
+        {
+            failures.Add($"{Prefix}{nameof(options.MaxRevokedTokensPerUser)} is {options.MaxRevokedTokensPerUser}; it must be between 1 and 10,000.");
         }
 
         if (options.InMemoryStoreCapacity is < 1 or > 100_000_000)

@@ -7,16 +7,15 @@ using Microsoft.Extensions.Options;
 namespace UserKeyedJwt;
 
 /// <summary>
-/// Sessions on top of user-keyed tokens: a sign-in starts a session (<c>sid</c>) with an access token and a refresh token;
-/// every refresh consumes the refresh token and issues the next pair; a consumed refresh token presented again is treated
-/// as theft; a session ends at logout (its <c>sid</c> goes on the revocation list), after
-/// <see cref="UserKeyedSessionOptions.InactivityTimeout"/> without a refresh, or after
-/// <see cref="UserKeyedSessionOptions.AbsoluteLifetime"/>.
+/// Sessions: a sign-in starts one, stored in an <see cref="IUserKeyedSessionStore"/>, with an access token and a refresh token
+/// whose keys derive from the user's key inputs and the session's secret. A refresh redeems the refresh token once, by a
+/// compare-and-set on the session's generation, and issues the next pair; ending a session deletes it, and every token of it
+/// stops validating.
 /// </summary>
 /// <remarks>
-/// Issuing does no I/O: the caller passes the user's current <see cref="UserKeyInputs"/>. Revoking every token of a user
-/// (logout everywhere, and the answer to a reused refresh token) is a change of the user's key inputs, which only the
-/// application's user store can make: the ASP.NET Core package does it through the user manager.
+/// Nothing here mints a token without a sign-in or a refresh token: ending sessions, this one or the others, issues nothing.
+/// A refresh issues the next pair only from key inputs read after the refresh token was validated and whose fingerprint is the
+/// one it was validated under, so a revocation that commits during a refresh leaves no token alive.
 /// </remarks>
 public sealed class UserKeyedSessions
 {
@@ -24,7 +23,11 @@ public sealed class UserKeyedSessions
     private readonly UserKeyedSessionOptions _sessionOptions;
     private readonly UserKeyedTokenIssuer _issuer;
     private readonly UserKeyedTokenHandler _handler;
-    private readonly RevocationCheck _revocation;
+    private readonly IUserKeyedSessionStore _store;
+    private readonly IRevokedTokenStore _revokedTokens;
+    private readonly UserKeyInputsLookup _lookup;
+    private readonly ServerSecretRingProvider _ring;
+    private readonly IUserKeyCache _cache;
     private readonly TimeProvider _time;
     private readonly UserKeyedJwtMetrics _metrics;
     private readonly ILogger _logger;
@@ -34,183 +37,248 @@ public sealed class UserKeyedSessions
         IOptions<UserKeyedSessionOptions> sessionOptions,
         UserKeyedTokenIssuer issuer,
         UserKeyedTokenHandler handler,
-        RevocationCheck revocation,
+        IUserKeyedSessionStore store,
+        IRevokedTokenStore revokedTokens,
+        UserKeyInputsLookup lookup,
+        ServerSecretRingProvider ring,
+        IUserKeyCache cache,
         TimeProvider time,
         UserKeyedJwtMetrics metrics,
         ILogger<UserKeyedSessions> logger)
     {
-        _options = options.Value;
-        _sessionOptions = sessionOptions.Value;
-        _issuer = issuer;
-        _handler = handler;
-        _revocation = revocation;
-        _time = time;
-        _metrics = metrics;
-        _logger = logger;
+        (_options, _sessionOptions, _issuer, _handler, _store, _revokedTokens) = (options.Value, sessionOptions.Value, issuer, handler, store, revokedTokens);
+        (_lookup, _ring, _cache, _time, _metrics, _logger) = (lookup, ring, cache, time, metrics, logger);
     }
 
     /// <summary>Starts a session for <paramref name="user"/>, who has just signed in, and issues its first pair.</summary>
     /// <param name="user">The user's current key inputs.</param>
     /// <param name="claims">Further claims for the access token, such as roles. The refresh token carries none.</param>
-    public SessionTokens Start(UserKeyInputs user, IEnumerable<Claim>? claims = null)
+    /// <param name="device">A short label of the device, such as its user agent; cut to <see cref="UserKeyedSession.MaxDeviceLength"/> printable characters.</param>
+    /// <param name="cancellationToken">Cancels the store write.</param>
+    public async Task<SessionTokens> StartAsync(UserKeyInputs user, IEnumerable<Claim>? claims = null, string? device = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(user);
-        var now = DateTimeOffset.FromUnixTimeSeconds(_time.GetUtcNow().ToUnixTimeSeconds());
-        var session = new UserKeyedSession(user.UserId, NewSessionId(), now);
-        var tokens = Continue(user, session, claims) ?? throw new InvalidOperationException("A new session cannot be past its lifetime.");
-        Log.SessionStarted(_logger, user.UserId, session.SessionId);
-        return tokens;
+        var now = WholeSeconds(_time.GetUtcNow());
+        var session = new UserKeyedSession(NewRandom(16), user.UserId, NewRandom(32), now, now, now + _sessionOptions.AbsoluteLifetime, 0, Label(device));
+        var ended = await _store.AddAsync(session, _sessionOptions.MaxSessionsPerUser, cancellationToken).ConfigureAwait(false);
+        if (ended.Count > 0)
+        {
+            Log.SessionCapReached(_logger, user.UserId, _sessionOptions.MaxSessionsPerUser);
+            Ended(user.UserId, ended, "the library", "cap");
+        }
+
+        _metrics.SessionStarted();
+        Log.SessionStarted(_logger, user.UserId, session.Id);
+        return Issue(user, session, claims, now);
     }
 
     /// <summary>
-    /// Issues the next pair of an existing <paramref name="session"/>: after <see cref="RedeemAsync"/> redeemed its refresh
-    /// token, or for the caller of "log out everywhere else". Returns <see langword="null"/> when the session is past its
-    /// absolute lifetime.
+    /// Redeems <paramref name="refreshToken"/> and issues its session's next pair. A refresh token of an older generation than
+    /// the session's ends the session (reuse: one of two holders has a stolen token), unless it comes within
+    /// <see cref="UserKeyedSessionOptions.RefreshReuseGraceWindow"/> of the last redemption.
     /// </summary>
-    public SessionTokens? Continue(UserKeyInputs user, UserKeyedSession session, IEnumerable<Claim>? claims = null)
-    {
-        ArgumentNullException.ThrowIfNull(user);
-        ArgumentNullException.ThrowIfNull(session);
-        if (!string.Equals(user.UserId, session.UserId, StringComparison.Ordinal))
-        {
-            throw new ArgumentException("The key inputs belong to another user than the session.", nameof(user));
-        }
-
-        // Whole seconds, as in the tokens; no token of the session outlives its absolute end.
-        var remaining = TimeSpan.FromSeconds((session.AuthenticatedAt + _sessionOptions.AbsoluteLifetime).ToUnixTimeSeconds() - _time.GetUtcNow().ToUnixTimeSeconds());
-        if (remaining <= TimeSpan.Zero)
-        {
-            return null;
-        }
-
-        var access = _issuer.Issue(user, claims, TokenPurpose.Access, Min(_options.AccessTokenLifetime, remaining), session);
-        var refresh = _issuer.Issue(user, null, TokenPurpose.Refresh, Min(RefreshLifetime, remaining), session);
-        return new SessionTokens(session, access, refresh);
-    }
-
-    /// <summary>
-    /// Validates <paramref name="refreshToken"/> (signature under the user's current key, purpose, expiry, revocation list,
-    /// absolute session lifetime) and consumes it. A token consumed before, outside
-    /// <see cref="UserKeyedSessionOptions.RefreshReuseGraceWindow"/>, is <see cref="RefreshRedemptionStatus.Reused"/>: its session
-    /// is revoked here, and the caller must revoke every token of the user.
-    /// </summary>
-    public async Task<RefreshRedemption> RedeemAsync(string refreshToken, CancellationToken cancellationToken = default)
+    /// <param name="refreshToken">The refresh token.</param>
+    /// <param name="claims">Reads the access token's further claims for the user, given the key inputs the pair derives from.</param>
+    /// <param name="cancellationToken">Cancels the store reads and writes.</param>
+    public async Task<RefreshResult> RefreshAsync(string refreshToken, Func<UserKeyInputs, CancellationToken, ValueTask<IEnumerable<Claim>>>? claims = null, CancellationToken cancellationToken = default)
     {
         var validation = await _handler.ValidateAsync(refreshToken, TokenPurpose.Refresh, cancellationToken).ConfigureAwait(false);
         if (!validation.IsValid)
         {
-            return Rejected(validation.FailureReason ?? TokenFailureReason.Malformed);
+            return Refused(null, null, validation.FailureReason!.Value);
         }
 
         var token = validation.Token!;
-        if (UserKeyedSession.From(token) is not { } session)
+        var userId = token.Subject;
+        if (!token.TryGetPayloadValue<string>(UserKeyedSession.SessionIdClaimType, out var sessionId) || string.IsNullOrEmpty(sessionId)
+            || !token.TryGetPayloadValue<long>(UserKeyedSession.GenerationClaimType, out var generation) || generation < 0)
         {
-            // A refresh token issued without a session cannot be rotated.
-            return Rejected(TokenFailureReason.Malformed);
+            return Refused(userId, null, TokenFailureReason.Malformed);
         }
 
+        // The inputs and the session as the stores hold them now, not as a cache does: the next pair derives from exactly these,
+        // and only if they are still the ones the refresh token was validated under.
+        var found = await _lookup.FindAsync(userId, sessionId, cancellationToken).ConfigureAwait(false);
+        if (found.Failure is { } failure)
+        {
+            return Refused(userId, sessionId, failure);
+        }
+
+        if (!TokenStrictness.KidParts.TryParse(token.Kid, out var kid) || _ring.Current.Find(kid.SecretId) is not { } secret)
+        {
+            return Refused(userId, sessionId, TokenFailureReason.UnknownServerSecret);
+        }
+
+        if (!UserKey.Derive(secret, found.Inputs!, TokenPurpose.Refresh, found.Session, 0).HasFingerprint(kid.Fingerprint))
+        {
+            return Refused(userId, sessionId, TokenFailureReason.KeyInputsChanged);
+        }
+
+        var now = WholeSeconds(_time.GetUtcNow());
+        var session = found.Session!;
+        if (session.Generation != generation || !await _store.TryAdvanceAsync(sessionId, generation, now, cancellationToken).ConfigureAwait(false))
+        {
+            return await RedeemAgainAsync(found.Inputs!, sessionId, generation, now, claims, cancellationToken).ConfigureAwait(false);
+        }
+
+        _metrics.Refresh("redeemed");
+        Log.SessionRefreshed(_logger, userId, sessionId, generation + 1);
+        var advanced = new UserKeyedSession(session.Id, userId, session.Secret, session.CreatedAt, now, session.ExpiresAt, generation + 1, session.Device);
+        return RefreshResult.Refreshed(Issue(found.Inputs!, advanced, claims is null ? null : await claims(found.Inputs!, cancellationToken).ConfigureAwait(false), now));
+    }
+
+    /// <summary>The sessions of <paramref name="userId"/> that have not ended, most recently refreshed first.</summary>
+    public async Task<IReadOnlyList<UserKeyedSession>> ListAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
         var now = _time.GetUtcNow();
-        if (now >= session.AuthenticatedAt + _sessionOptions.AbsoluteLifetime)
+        var sessions = await _store.ListAsync(userId, cancellationToken).ConfigureAwait(false);
+        return [.. sessions.Where(s => s.ExpiresAt > now && s.LastRefreshedAt > now - _sessionOptions.InactivityTimeout)];
+    }
+
+    /// <summary>Ends the session <paramref name="sessionId"/> of <paramref name="userId"/>: every token of it stops validating, on every node.</summary>
+    /// <param name="userId">The session's user.</param>
+    /// <param name="sessionId">The session.</param>
+    /// <param name="reason">Why, for logs and metrics.</param>
+    /// <param name="endedBy">Who ended it, for logs: the user's id, an administrator's, or a name.</param>
+    /// <param name="cancellationToken">Cancels the store write.</param>
+    /// <returns>Whether it did: <see langword="false"/> when the user has no such session.</returns>
+    public async Task<bool> EndAsync(string userId, string sessionId, SessionEndReason reason, string endedBy, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        ArgumentException.ThrowIfNullOrEmpty(sessionId);
+        if (!await _store.RemoveAsync(userId, sessionId, cancellationToken).ConfigureAwait(false))
         {
-            Log.SessionPastAbsoluteLifetime(_logger, session.UserId, session.SessionId);
-            return Rejected(TokenFailureReason.Expired);
+            return false;
         }
 
-        DateTimeOffset? firstUse;
-        try
-        {
-            firstUse = await _revocation.CallAsync(
-                static (store, state, ct) => store.TryConsumeAsync(state.Id, state.Now, state.Until, ct),
-                (token.Id, Now: now, Until: new DateTimeOffset(token.ValidTo, TimeSpan.Zero) + _options.ClockSkew),
-                cancellationToken).ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // Without the store, reuse cannot be detected: refresh always fails closed.
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-#pragma warning restore CA1031
-        {
-            _revocation.Failed("consume", ex, "the refresh is refused");
-            return Rejected(TokenFailureReason.StoreUnavailable);
-        }
+        Ended(userId, [sessionId], endedBy, Tag(reason));
+        return true;
+    }
 
-        if (firstUse is null)
-        {
-            _metrics.Refresh("redeemed");
-            return RefreshRedemption.Redeemed(session);
-        }
-
-        var since = now - firstUse.Value;
-        if (_sessionOptions.RefreshReuseGraceWindow > TimeSpan.Zero && since <= _sessionOptions.RefreshReuseGraceWindow)
-        {
-            _metrics.Refresh("grace");
-            Log.RefreshWithinGraceWindow(_logger, session.UserId, session.SessionId, since);
-            return RefreshRedemption.Redeemed(session);
-        }
-
-        _metrics.Refresh("reused");
-        Log.RefreshTokenReused(_logger, session.UserId, session.SessionId, since);
-        try
-        {
-            // The caller rotates the stamp; ending the session here as well means the family dies even if it cannot.
-            await EndAsync(session, cancellationToken).ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // The stamp rotation the caller makes next covers the session too.
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-#pragma warning restore CA1031
-        {
-            _revocation.Failed("revoke_session", ex, "the session stays until the user's tokens are revoked");
-        }
-
-        return RefreshRedemption.Reused(session);
+    /// <summary>Ends every session of <paramref name="userId"/> but <paramref name="exceptSessionId"/>, if given.</summary>
+    /// <returns>How many sessions it ended.</returns>
+    public async Task<int> EndAllAsync(string userId, string? exceptSessionId, SessionEndReason reason, string endedBy, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        var ended = await _store.RemoveAllAsync(userId, exceptSessionId, cancellationToken).ConfigureAwait(false);
+        Ended(userId, ended, endedBy, Tag(reason));
+        return ended.Count;
     }
 
     /// <summary>
-    /// Ends <paramref name="session"/>: its access and refresh tokens go on the revocation list until the latest of them
-    /// expires. Other sessions of the user are untouched. Throws when the store fails: the caller should then revoke every
-    /// token of the user instead, which needs no store.
+    /// Puts the token <paramref name="tokenId"/> of <paramref name="userId"/> on the <c>jti</c> denylist until
+    /// <paramref name="expiresAt"/>, its expiry: it stops validating on every node, and the user's other tokens stay valid.
     /// </summary>
-    public async ValueTask EndAsync(UserKeyedSession session, CancellationToken cancellationToken = default)
+    /// <returns>
+    /// Whether it did: <see langword="false"/> when the user has <see cref="UserKeyedSessionOptions.MaxRevokedTokensPerUser"/>
+    /// tokens on the denylist already. End the user's sessions, or rotate the user's security stamp, instead.
+    /// </returns>
+    public async Task<bool> RevokeTokenAsync(string userId, string tokenId, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(session);
-        var latest = Min(session.AuthenticatedAt + _sessionOptions.AbsoluteLifetime, _time.GetUtcNow() + Max(RefreshLifetime, _options.AccessTokenLifetime)) + _options.ClockSkew;
-        await _revocation.CallAsync(static (store, state, ct) => store.RevokeSessionAsync(state.SessionId, state.Until, ct).AsTaskOfTrue(), (session.SessionId, Until: latest), cancellationToken).ConfigureAwait(false);
-        Log.SessionEnded(_logger, session.UserId, session.SessionId);
-    }
-
-    /// <summary>Revokes one token, by its <c>jti</c>, until <paramref name="expiresAt"/> (its <c>exp</c>). Throws when the store fails.</summary>
-    public async ValueTask RevokeTokenAsync(string tokenId, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
-    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
         ArgumentException.ThrowIfNullOrEmpty(tokenId);
-        await _revocation.CallAsync(static (store, state, ct) => store.RevokeTokenAsync(state.TokenId, state.Until, ct).AsTaskOfTrue(), (TokenId: tokenId, Until: expiresAt + _options.ClockSkew), cancellationToken).ConfigureAwait(false);
-        Log.TokenRevokedById(_logger, tokenId);
-    }
+        var now = _time.GetUtcNow();
+        if (!await _revokedTokens.RevokeAsync(userId, tokenId, expiresAt + _options.ClockSkew, _sessionOptions.MaxRevokedTokensPerUser, now, cancellationToken).ConfigureAwait(false))
+        {
+            Log.RevokedTokensFull(_logger, userId, tokenId);
+            return false;
+        }
 
-    private TimeSpan RefreshLifetime => Min(_options.RefreshTokenLifetime, _sessionOptions.InactivityTimeout);
-
-    private RefreshRedemption Rejected(TokenFailureReason reason)
-    {
-        _metrics.Refresh("rejected");
-        return RefreshRedemption.Rejected(reason);
-    }
-
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
-
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
-
-    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
-
-    private static string NewSessionId()
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        RandomNumberGenerator.Fill(bytes);
-        return Base64Url.EncodeToString(bytes);
-    }
-}
-
-internal static class ValueTaskExtensions
-{
-    public static async ValueTask<bool> AsTaskOfTrue(this ValueTask task)
-    {
-        await task.ConfigureAwait(false);
+        _cache.Invalidate(userId);
+        Log.TokenRevokedById(_logger, userId, tokenId);
         return true;
     }
+
+    /// <summary>A redemption whose compare-and-set found another generation: a parallel refresh in the grace window, or reuse.</summary>
+    private async Task<RefreshResult> RedeemAgainAsync(UserKeyInputs inputs, string sessionId, long generation, DateTimeOffset now, Func<UserKeyInputs, CancellationToken, ValueTask<IEnumerable<Claim>>>? claims, CancellationToken cancellationToken)
+    {
+        var latest = await _store.FindAsync(sessionId, cancellationToken).ConfigureAwait(false);
+        if (latest is null || latest.UserId != inputs.UserId || latest.ExpiresAt <= now)
+        {
+            return Refused(inputs.UserId, sessionId, TokenFailureReason.SessionEnded);
+        }
+
+        // The window counts from the last real redemption, which a redemption in it does not move: it cannot be chained.
+        var since = now - latest.LastRefreshedAt;
+        var window = _sessionOptions.RefreshReuseGraceWindow;
+        if (window > TimeSpan.Zero && latest.Generation == generation + 1 && since <= window)
+        {
+            _metrics.Refresh("grace");
+            Log.RefreshWithinGraceWindow(_logger, inputs.UserId, sessionId, since);
+            return RefreshResult.Refreshed(Issue(inputs, latest, claims is null ? null : await claims(inputs, cancellationToken).ConfigureAwait(false), now));
+        }
+
+        // RFC 9700 §4.14.2: an older refresh token means one of two holders has a stolen one, and the server cannot tell which.
+        _metrics.Refresh("reused");
+        Log.RefreshTokenReused(_logger, inputs.UserId, sessionId, generation, latest.Generation);
+        if (await _store.RemoveAsync(inputs.UserId, sessionId, cancellationToken).ConfigureAwait(false))
+        {
+            Ended(inputs.UserId, [sessionId], "the library", "reused");
+        }
+
+        return RefreshResult.Reused();
+    }
+
+    private SessionTokens Issue(UserKeyInputs user, UserKeyedSession session, IEnumerable<Claim>? claims, DateTimeOffset now)
+    {
+        var remaining = session.ExpiresAt - now;
+        var access = _issuer.Issue(user, claims, TokenPurpose.Access, Min(_options.AccessTokenLifetime, remaining), session);
+        var refresh = _issuer.Issue(user, null, TokenPurpose.Refresh, Min(Min(_options.RefreshTokenLifetime, _sessionOptions.InactivityTimeout), remaining), session);
+        return new SessionTokens(session, access, refresh);
+    }
+
+    private void Ended(string userId, IReadOnlyList<string> sessionIds, string endedBy, string reason)
+    {
+        if (sessionIds.Count == 0)
+        {
+            return;
+        }
+
+        // Every node drops the user's cached keys, so the ended sessions' tokens fail on the next request anywhere.
+        _cache.Invalidate(userId);
+        _metrics.SessionsEnded(reason, sessionIds.Count);
+        foreach (var sessionId in sessionIds)
+        {
+            Log.SessionEnded(_logger, userId, sessionId, endedBy, reason);
+        }
+    }
+
+    private RefreshResult Refused(string? userId, string? sessionId, TokenFailureReason reason)
+    {
+        _metrics.Refresh("rejected");
+        if (userId is not null && sessionId is not null)
+        {
+            Log.RefreshRefused(_logger, userId, sessionId, reason);
+        }
+
+        return RefreshResult.Refused(reason);
+    }
+
+    private static string Tag(SessionEndReason reason) => reason switch
+    {
+        SessionEndReason.Logout => "logout",
+        SessionEndReason.LogoutOthers => "logout_others",
+        SessionEndReason.LogoutAll => "logout_all",
+        _ => "ended",
+    };
+
+    private static string? Label(string? device)
+    {
+        if (string.IsNullOrWhiteSpace(device))
+        {
+            return null;
+        }
+
+        // Shown back to the user in their sessions list: printable characters only, and short.
+        var printable = new string([.. device.Where(c => !char.IsControl(c) && !char.IsSurrogate(c))]).Trim();
+        return printable.Length <= UserKeyedSession.MaxDeviceLength ? printable : printable[..UserKeyedSession.MaxDeviceLength];
+    }
+
+    private static string NewRandom(int bytes) => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(bytes));
+
+    // Whole seconds, as in the tokens.
+    private static DateTimeOffset WholeSeconds(DateTimeOffset time) => DateTimeOffset.FromUnixTimeSeconds(time.ToUnixTimeSeconds());
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }

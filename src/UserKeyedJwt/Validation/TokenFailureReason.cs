@@ -33,18 +33,18 @@ public enum TokenFailureReason
     /// <summary>The subject no longer exists in the user store.</summary>
     UnknownUser = 7,
 
+    /// <summary>The token's session (<c>sid</c>) ended: a logout, another session's "log out the others", its end, or reuse of one of its refresh tokens.</summary>
+    SessionEnded = 8,
+
     /// <summary>The user's key inputs (password hash, security stamp, id or an extra input) changed after the token was issued.</summary>
-    KeyInputsChanged = 8,
+    KeyInputsChanged = 9,
 
     /// <summary>The key is the user's current one, but the signature does not verify under it: the token was altered.</summary>
-    InvalidSignature = 9,
+    InvalidSignature = 10,
 
-    /// <summary>The user store or the revocation store failed or timed out. The token is rejected: the library fails closed.</summary>
-    StoreUnavailable = 10,
+    /// <summary>A store (users, sessions or revoked tokens) failed or timed out. The token is rejected: the library fails closed.</summary>
+    StoreUnavailable = 11,
 
-    /// <summary>
-    /// This very token (its <c>jti</c>) or its session (<c>sid</c>) was revoked on its own, by a logout, while the user's other
-    /// tokens stay valid. Checked only after the signature verified.
-    /// </summary>
-    TokenRevoked = 11,
+    /// <summary>This very token (its <c>jti</c>) was revoked on its own, while the user's other tokens stay valid. Checked after the signature.</summary>
+    TokenRevoked = 12,
 }

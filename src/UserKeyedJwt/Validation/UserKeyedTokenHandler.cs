@@ -20,12 +20,12 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
     // Random per process: the unknown-user decoy derives from them, so its key never verifies anything.
     private static readonly string DecoyStamp = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
     private static readonly string DecoyPasswordHash = Convert.ToBase64String(RandomNumberGenerator.GetBytes(61));
+    private static readonly string DecoySessionSecret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
     private readonly UserKeyedJwtOptions _options;
     private readonly ServerSecretRingProvider _ring;
     private readonly UserKeyCache _cache;
     private readonly UserKeyInputsLookup _lookup;
-    private readonly RevocationCheck? _revocation;
     private readonly TimeProvider _time;
     private readonly UserKeyedJwtMetrics _metrics;
     private readonly ILogger _logger;
@@ -38,10 +38,9 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
         UserKeyInputsLookup lookup,
         TimeProvider time,
         UserKeyedJwtMetrics metrics,
-        ILogger<UserKeyedTokenHandler> logger,
-        RevocationCheck? revocation = null)
+        ILogger<UserKeyedTokenHandler> logger)
     {
-        (_options, _ring, _cache, _lookup, _time, _metrics, _logger, _revocation) = (options.Value, ring, cache, lookup, time, metrics, logger, revocation);
+        (_options, _ring, _cache, _lookup, _time, _metrics, _logger) = (options.Value, ring, cache, lookup, time, metrics, logger);
         MaximumTokenSizeInBytes = _options.MaxTokenLength;
         _parameters = new HardenedParameters(_options, time);
     }
@@ -87,10 +86,11 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
     {
         ArgumentNullException.ThrowIfNull(validationParameters);
         var prepared = await PrepareAsync(token, purpose, validationParameters, cancellationToken).ConfigureAwait(false);
-        if (prepared.Failure is { } reason)
+        var reason = prepared.Failure ?? (prepared.Key!.RevokedTokenIds.Contains(prepared.Token!.Id) ? TokenFailureReason.TokenRevoked : null);
+        if (reason is not null)
         {
-            Reject(purpose, reason, prepared.UserId);
-            return UserKeyedPrefetchResult.Failure(reason);
+            Reject(purpose, reason.Value, prepared.UserId);
+            return UserKeyedPrefetchResult.Failure(reason.Value);
         }
 
         return UserKeyedPrefetchResult.Success(prepared.Parameters!);
@@ -117,10 +117,10 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
             return Reject(purpose, Classify(result.Exception), prepared.UserId);
         }
 
-        // 10. The revocation of this one token or its session, asked only for a signature that verified.
-        if (_revocation is not null && await _revocation.CheckAsync(prepared.Token!, cancellationToken).ConfigureAwait(false) is { } revoked)
+        // 10. This one token on the jti denylist, as the store said when the key was derived: no read here.
+        if (prepared.Key!.RevokedTokenIds.Contains(prepared.Token!.Id))
         {
-            return Reject(purpose, revoked, prepared.UserId);
+            return Reject(purpose, TokenFailureReason.TokenRevoked, prepared.UserId);
         }
 
         _metrics.Validated(purpose);
@@ -149,8 +149,8 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
                 return Prepared.Fail(malformed);
             }
 
-            // 4. Subject, lifetime, issuer and audience.
-            if (CheckClaims(jwt) is { } claims)
+            // 4. Subject, token id, session id, lifetime, issuer and audience.
+            if (CheckClaims(jwt, out var sessionId) is { } claims)
             {
                 return Prepared.Fail(claims);
             }
@@ -165,7 +165,7 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
 
             // 6. The kid tag proves that the server issued a token of this purpose for this subject, as does a kid equal to the
             // cached key's: a subject the server never signed gets no further, and costs no store read.
-            var key = _cache.Find(userId, secret, purpose);
+            var key = _cache.Find(userId, secret, purpose, sessionId);
             if ((key is null || !key.HasKid(jwt.Kid)) && !secret.TagMatches(purpose, userId, kid.Fingerprint, kid.Tag))
             {
                 return Prepared.Fail(TokenFailureReason.InvalidKidTag, userId);
@@ -175,27 +175,28 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
             if (key is null || (!key.HasFingerprint(kid.Fingerprint) && _cache.MayPredate(key, jwt.IssuedAt)))
             {
                 var epoch = _cache.Epoch;
-                var (inputs, failure) = await _lookup.FindAsync(userId, cancellationToken).ConfigureAwait(false);
-                if (failure == TokenFailureReason.UnknownUser)
+                var found = await _lookup.FindAsync(userId, sessionId, cancellationToken).ConfigureAwait(false);
+                if (found.Failure == TokenFailureReason.UnknownUser)
                 {
-                    // Timing: a deleted user's token costs what a known user's bad signature costs (a derivation, and the same
-                    // signature check under a key from random inputs, which fails), so response times do not tell who exists.
-                    var decoy = UserKey.Derive(secret, new UserKeyInputs(userId, DecoyStamp, DecoyPasswordHash), purpose, 0).WithKid(jwt.Kid);
-                    return new Prepared(jwt, _parameters.WithKey(caller, purpose, decoy), failure, userId);
+                    // Timing: a deleted user's token costs what a known user's bad signature costs (the same reads, a derivation,
+                    // and the same signature check under a key from random inputs, which fails), so response times do not tell who exists.
+                    var decoySession = sessionId is null ? null : new UserKeyedSession(sessionId, userId, DecoySessionSecret, default, default, default, 0, null);
+                    var decoy = UserKey.Derive(secret, new UserKeyInputs(userId, DecoyStamp, DecoyPasswordHash), purpose, decoySession, 0).WithKid(jwt.Kid);
+                    return new Prepared(jwt, decoy, _parameters.WithKey(caller, purpose, decoy), found.Failure, userId);
                 }
 
-                if (failure is not null)
+                if (found.Failure is { } failure)
                 {
-                    return Prepared.Fail(failure.Value, userId);
+                    return Prepared.Fail(failure, userId);
                 }
 
-                key = UserKey.Derive(secret, inputs!, purpose, _time.GetTimestamp());
+                key = UserKey.Derive(secret, found.Inputs!, purpose, found.Session, _time.GetTimestamp(), found.RevokedTokenIds);
                 _cache.Add(userId, key, epoch);
             }
 
             // 8. The fingerprint: the tag is genuine, so another fingerprint means the key inputs changed since issuance.
             return key.HasFingerprint(kid.Fingerprint)
-                ? new Prepared(jwt, _parameters.WithKey(caller, purpose, key), null, userId)
+                ? new Prepared(jwt, key, _parameters.WithKey(caller, purpose, key), null, userId)
                 : Prepared.Fail(TokenFailureReason.KeyInputsChanged, userId);
         }
 #pragma warning disable CA1031 // The one fail-closed boundary: whatever a hostile token makes throw, it is malformed, never a 500.
@@ -206,9 +207,12 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
         }
     }
 
-    private TokenFailureReason? CheckClaims(JsonWebToken jwt)
+    private TokenFailureReason? CheckClaims(JsonWebToken jwt, out string? sessionId)
     {
-        if (jwt.Subject is not { Length: > 0 and <= UserKeyInputs.MaxUserIdLength } || jwt.ValidTo == DateTime.MinValue)
+        // Every token the issuer writes has a subject, an id and an expiry; a session's tokens carry its id as a string.
+        sessionId = jwt.TryGetPayloadValue<string>(UserKeyedSession.SessionIdClaimType, out var sid) ? sid : null;
+        if (jwt.Subject is not { Length: > 0 and <= UserKeyInputs.MaxUserIdLength } || string.IsNullOrEmpty(jwt.Id) || jwt.ValidTo == DateTime.MinValue
+            || (sessionId is null ? jwt.TryGetClaim(UserKeyedSession.SessionIdClaimType, out _) : sessionId.Length is 0 or > 64))
         {
             return TokenFailureReason.Malformed;
         }
@@ -238,9 +242,9 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
         return new TokenValidationResult { IsValid = false, Exception = new UserKeyedTokenValidationException(reason) };
     }
 
-    /// <summary>The parsed token and the parameters that carry its key; a failure; or, for an unknown user, both (the decoy).</summary>
-    private readonly record struct Prepared(JsonWebToken? Token, TokenValidationParameters? Parameters, TokenFailureReason? Failure, string? UserId)
+    /// <summary>The parsed token, its key and the parameters that carry it; a failure; or, for an unknown user, both (the decoy).</summary>
+    private readonly record struct Prepared(JsonWebToken? Token, UserKey? Key, TokenValidationParameters? Parameters, TokenFailureReason? Failure, string? UserId)
     {
-        public static Prepared Fail(TokenFailureReason reason, string? userId = null) => new(null, null, reason, userId);
+        public static Prepared Fail(TokenFailureReason reason, string? userId = null) => new(null, null, null, reason, userId);
     }
 }

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using UserKeyedJwt.AspNetCore.Tests.Support;
-using UserKeyedJwt.Tests.Shared;
 
 namespace UserKeyedJwt.AspNetCore.Tests.Adversarial;
 
@@ -37,7 +36,7 @@ public sealed class LogScanTests
         var user = await api.NewUserAsync();
         var token = await api.LoginAsync(user);
         var material = (await app.Services.GetRequiredService<IUserKeyInputsSource>().FindAsync(user.Id, TestContext.Current.CancellationToken))!;
-        var key = SpecKeyDerivation.DeriveKey(Convert.FromBase64String(app.ServerSecret), material, TokenPurpose.Access);
+        var key = await app.KeyOfAsync(token);
         var secret = leak switch
         {
             Leak.ServerSecret => app.ServerSecret,

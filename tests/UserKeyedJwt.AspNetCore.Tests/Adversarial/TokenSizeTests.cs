@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using UserKeyedJwt.AspNetCore.Tests.Support;
-using UserKeyedJwt.Tests.Shared;
 
 namespace UserKeyedJwt.AspNetCore.Tests.Adversarial;
 
@@ -39,8 +38,7 @@ public sealed class TokenSizeTests(AdversarialFixture f) : IClassFixture<Adversa
         using var api = app.Api();
         var user = await api.NewUserAsync();
         var token = await api.LoginAsync(user);
-        var material = await app.Services.GetRequiredService<IUserKeyInputsSource>().FindAsync(user.Id, TestContext.Current.CancellationToken);
-        var key = SpecKeyDerivation.DeriveKey(Convert.FromBase64String(app.ServerSecret), material!, TokenPurpose.Access);
+        var key = await app.KeyOfAsync(token);
 
         Assert.Equal(HttpStatusCode.OK, await api.MeStatusAsync(Pad(token, key, 64 * 1024)));
         Assert.Equal(HttpStatusCode.Unauthorized, await api.MeStatusAsync(Pad(token, key, 64 * 1024 + 1)));

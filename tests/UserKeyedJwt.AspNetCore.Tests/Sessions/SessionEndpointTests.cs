@@ -41,7 +41,7 @@ public sealed class SessionEndpointTests(SampleApp app) : IClassFixture<SampleAp
     }
 
     [Fact]
-    public async Task Refresh_ReusedToken_Returns401AndRevokesEveryTokenOfTheUser()
+    public async Task Refresh_ReusedToken_Returns401AndEndsThatSessionOnly()
     {
         using var api = app.Api();
         var user = await api.NewUserAsync();
@@ -55,10 +55,9 @@ public sealed class SessionEndpointTests(SampleApp app) : IClassFixture<SampleAp
         Assert.Null(pair);
         Assert.Equal(HttpStatusCode.Unauthorized, await api.MeStatusAsync(rotated!.Access));
         Assert.Equal(HttpStatusCode.Unauthorized, (await api.RefreshAsync(rotated.Refresh)).Status);
-        Assert.Equal(HttpStatusCode.Unauthorized, await api.MeStatusAsync(laptop.Access));
-        Assert.Equal(HttpStatusCode.Unauthorized, (await api.RefreshAsync(laptop.Refresh)).Status);
-        Assert.Contains(app.Logs.Entries, e => e.EventId.Id == 2007);
-        Assert.Equal(HttpStatusCode.OK, await api.MeStatusAsync((await api.LoginPairAsync(user)).Access));
+        Assert.Equal(HttpStatusCode.OK, await api.MeStatusAsync(laptop.Access));
+        Assert.Equal(HttpStatusCode.OK, (await api.RefreshAsync(laptop.Refresh)).Status);
+        Assert.Contains(app.Logs.Entries, e => e.EventId.Id == 1101);
     }
 
     [Fact]
@@ -117,24 +116,114 @@ public sealed class SessionEndpointTests(SampleApp app) : IClassFixture<SampleAp
     }
 
     [Fact]
-    public async Task LogoutOthers_Returns200WithFreshPair_AndRevokesEveryOtherSession()
+    public async Task LogoutOthers_Returns204WithoutATokenInTheBody_EndsEveryOtherSession_AndKeepsTheCallersAsItIs()
     {
         using var api = app.Api();
         var user = await api.NewUserAsync();
         var phone = await api.LoginPairAsync(user);
         var laptop = await api.LoginPairAsync(user);
+        var tablet = await api.LoginPairAsync(user);
 
-        var (status, fresh) = await api.LogoutOthersAsync(phone.Access);
+        var (status, body) = await api.LogoutOthersAsync(phone.Access);
 
-        Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal(HttpStatusCode.OK, await api.MeStatusAsync(fresh!.Access));
-        Assert.Equal(Sid(phone.Access), Sid(fresh.Access));
-        Assert.Equal(HttpStatusCode.Unauthorized, await api.MeStatusAsync(laptop.Access));
-        Assert.Equal(HttpStatusCode.Unauthorized, (await api.RefreshAsync(laptop.Refresh)).Status);
-        // The caller's earlier tokens die too; the fresh pair replaces them.
+        Assert.Equal(HttpStatusCode.NoContent, status);
+        Assert.Empty(body);
+        foreach (var other in new[] { laptop, tablet })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, await api.MeStatusAsync(other.Access));
+            Assert.Equal(HttpStatusCode.Unauthorized, (await api.RefreshAsync(other.Refresh)).Status);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await api.MeStatusAsync(phone.Access));
+        Assert.Equal(HttpStatusCode.OK, (await api.RefreshAsync(phone.Refresh)).Status);
+    }
+
+    [Fact]
+    public async Task EveryEndpoint_CalledWithAnAccessTokenAlone_NeverAnswersWithARefreshToken()
+    {
+        using var api = app.Api();
+        var pair = await api.LoginPairAsync(await api.NewUserAsync());
+        var session = Sid(pair.Access);
+        var calls = new (HttpMethod Method, string Path, object? Body)[]
+        {
+            (HttpMethod.Post, "/auth/refresh", new { refreshToken = pair.Access }),
+            (HttpMethod.Get, "/auth/sessions", null),
+            (HttpMethod.Post, "/auth/logout-others", null),
+            (HttpMethod.Get, "/me", null),
+            (HttpMethod.Delete, "/auth/sessions/" + session, null),
+            (HttpMethod.Post, "/auth/logout-all", null),
+            (HttpMethod.Post, "/auth/logout", null),
+        };
+
+        foreach (var (method, path, body) in calls)
+        {
+            using var response = await api.SendAsync(method, path, pair.Access, body);
+            var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            Assert.DoesNotContain("refreshToken", text, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotMatch(@"eyJ[A-Za-z0-9_-]+\.eyJ", text);
+        }
+    }
+
+    [Fact]
+    public async Task Sessions_ListsTheCallersSessions_WithDeviceAndCurrent_NeverASecret()
+    {
+        using var api = app.Api();
+        var user = await api.NewUserAsync();
+        var phone = await api.LoginPairAsync(user, "Phone/1.0");
+        var laptop = await api.LoginPairAsync(user, "Laptop/2.0");
+        var stranger = await api.LoginPairAsync(await api.NewUserAsync());
+
+        var sessions = await api.SessionsAsync(laptop.Access);
+
+        Assert.Equal(new[] { Sid(laptop.Access), Sid(phone.Access) }.Order(), sessions.Select(s => s.Id).Order());
+        Assert.Equal("Laptop/2.0", Assert.Single(sessions, s => s.Current).Device);
+        Assert.Equal("Phone/1.0", Assert.Single(sessions, s => !s.Current).Device);
+        Assert.DoesNotContain(sessions, s => s.Id == Sid(stranger.Access));
+        Assert.All(sessions, s => Assert.True(s.LastUsedAt >= s.CreatedAt));
+    }
+
+    [Fact]
+    public async Task DeleteSession_EndsTheCallersSessionById_AndIs404ForAnotherUsersOrAnUnknownOne()
+    {
+        using var api = app.Api();
+        var user = await api.NewUserAsync();
+        var phone = await api.LoginPairAsync(user);
+        var laptop = await api.LoginPairAsync(user);
+        var stranger = await api.LoginPairAsync(await api.NewUserAsync());
+
+        Assert.Equal(HttpStatusCode.NotFound, await api.StatusAsync(HttpMethod.Delete, "/auth/sessions/" + Sid(stranger.Access), laptop.Access));
+        Assert.Equal(HttpStatusCode.NotFound, await api.StatusAsync(HttpMethod.Delete, "/auth/sessions/no-such-session", laptop.Access));
+        Assert.Equal(HttpStatusCode.NoContent, await api.StatusAsync(HttpMethod.Delete, "/auth/sessions/" + Sid(phone.Access), laptop.Access));
+
         Assert.Equal(HttpStatusCode.Unauthorized, await api.MeStatusAsync(phone.Access));
         Assert.Equal(HttpStatusCode.Unauthorized, (await api.RefreshAsync(phone.Refresh)).Status);
-        Assert.Equal(HttpStatusCode.OK, (await api.RefreshAsync(fresh.Refresh)).Status);
+        Assert.Equal(HttpStatusCode.OK, await api.MeStatusAsync(laptop.Access));
+        Assert.Equal(HttpStatusCode.OK, await api.MeStatusAsync(stranger.Access));
+    }
+
+    [Fact]
+    public async Task AdminSessions_ListAndEndAnyUsersSessions_AndAreForbiddenToOthers()
+    {
+        using var api = app.Api();
+        var user = await api.NewUserAsync();
+        var phone = await api.LoginPairAsync(user);
+        var laptop = await api.LoginPairAsync(user);
+        var admin = await api.LoginAdminAsync();
+
+        Assert.Equal(HttpStatusCode.Forbidden, await api.StatusAsync(HttpMethod.Get, $"/admin/users/{user.Id}/sessions", laptop.Access));
+        Assert.Equal(HttpStatusCode.Forbidden, await api.StatusAsync(HttpMethod.Delete, $"/admin/users/{user.Id}/sessions", laptop.Access));
+        Assert.Equal(2, (await api.SessionsAsync(admin, $"/admin/users/{user.Id}/sessions")).Count);
+
+        Assert.Equal(HttpStatusCode.NoContent, await api.StatusAsync(HttpMethod.Delete, $"/admin/users/{user.Id}/sessions/{Sid(phone.Access)}", admin));
+        Assert.Equal(HttpStatusCode.NotFound, await api.StatusAsync(HttpMethod.Delete, $"/admin/users/{user.Id}/sessions/{Sid(phone.Access)}", admin));
+        Assert.Equal(HttpStatusCode.Unauthorized, await api.MeStatusAsync(phone.Access));
+        Assert.Equal(HttpStatusCode.OK, await api.MeStatusAsync(laptop.Access));
+
+        Assert.Equal(HttpStatusCode.NoContent, await api.StatusAsync(HttpMethod.Delete, $"/admin/users/{user.Id}/sessions", admin));
+        Assert.Equal(HttpStatusCode.Unauthorized, await api.MeStatusAsync(laptop.Access));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.RefreshAsync(laptop.Refresh)).Status);
+        Assert.Equal(HttpStatusCode.OK, await api.MeStatusAsync(admin));
+        Assert.Contains(app.Logs.Entries, e => e.EventId.Id == 1104);
     }
 
     [Fact]

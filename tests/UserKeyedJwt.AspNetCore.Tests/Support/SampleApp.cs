@@ -80,6 +80,9 @@ public class SampleApp : WebApplicationFactory<Program>
     /// <summary>The app's user store, wrapped: counts reads (see <see cref="RecordingUserKeyInputsSource"/>). Set once the host is built.</summary>
     public RecordingUserKeyInputsSource? Store { get; private set; }
 
+    /// <summary>The app's session store, recording every session it holds, once the app has started.</summary>
+    public RecordingSessionStore? Sessions { get; private set; }
+
     /// <summary>Every bearer token the clients of <see cref="Api()"/> sent or received.</summary>
     public ConcurrentQueue<string> SeenTokens { get; } = new();
 
@@ -101,6 +104,26 @@ public class SampleApp : WebApplicationFactory<Program>
         return await change(users, user);
     }
 
+    /// <summary>
+    /// The key <paramref name="token"/> is signed under, derived from the document (not the library) from the app's server
+    /// secret, its subject's stored key inputs and, for a session's token, its session's stored secret: to sign as the server would.
+    /// </summary>
+    public async Task<byte[]> KeyOfAsync(string token, TokenPurpose purpose = TokenPurpose.Access)
+    {
+        var payload = System.Text.Json.JsonDocument.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(token.Split('.')[1])).RootElement;
+        var inputs = await Services.GetRequiredService<IUserKeyInputsSource>().FindAsync(payload.GetProperty("sub").GetString()!, TestContext.Current.CancellationToken)
+            ?? throw new InvalidOperationException("The token's user is not stored.");
+        var secret = Convert.FromBase64String(ServerSecret);
+        if (!payload.TryGetProperty("sid", out var sid))
+        {
+            return global::UserKeyedJwt.Tests.Shared.SpecKeyDerivation.DeriveKey(secret, inputs, purpose);
+        }
+
+        var session = await Services.GetRequiredService<IUserKeyedSessionStore>().FindAsync(sid.GetString()!, TestContext.Current.CancellationToken)
+            ?? throw new InvalidOperationException("The token's session is not stored.");
+        return global::UserKeyedJwt.Tests.Shared.SpecKeyDerivation.DeriveSessionKey(secret, inputs, purpose, session.Id, session.Secret);
+    }
+
     public Api Api() => new(CreateDefaultClient(new Uri("http://localhost"), new TokenRecordingHandler(SeenTokens)));
 
     /// <summary>What the log scan would report now: where a secret known to this app appears in its Trace-level logs.</summary>
@@ -113,7 +136,7 @@ public class SampleApp : WebApplicationFactory<Program>
         }
 
         var materials = (Store?.Read ?? []).Concat(storedMaterials ?? SecretScan.StoredMaterials(DatabasePath));
-        return SecretScan.FindLeaks(Logs.Entries, SecretScan.Secrets(serverSecrets, SeenTokens, materials));
+        return SecretScan.FindLeaks(Logs.Entries, SecretScan.Secrets(serverSecrets, SeenTokens, materials, Sessions?.Seen ?? []));
     }
 
     public override async ValueTask DisposeAsync()
@@ -138,18 +161,22 @@ public class SampleApp : WebApplicationFactory<Program>
 
     private void RecordStoreReads(IServiceCollection services)
     {
-        if (services.LastOrDefault(d => d.ServiceType == typeof(IUserKeyInputsSource)) is not { } real)
+        Decorate<IUserKeyInputsSource>(services, inner => Store = new RecordingUserKeyInputsSource(inner));
+        Decorate<IUserKeyedSessionStore>(services, inner => Sessions = new RecordingSessionStore(inner));
+    }
+
+    private static void Decorate<T>(IServiceCollection services, Func<T, T> decorate)
+        where T : class
+    {
+        if (services.LastOrDefault(d => d.ServiceType == typeof(T)) is not { } real)
         {
             return;
         }
 
-        services.Replace(ServiceDescriptor.Singleton<IUserKeyInputsSource>(sp =>
-        {
-            var inner = real.ImplementationInstance as IUserKeyInputsSource
-                ?? real.ImplementationFactory?.Invoke(sp) as IUserKeyInputsSource
-                ?? (IUserKeyInputsSource)ActivatorUtilities.CreateInstance(sp, real.ImplementationType!);
-            return Store = new RecordingUserKeyInputsSource(inner);
-        }));
+        services.Replace(ServiceDescriptor.Singleton<T>(sp => decorate(
+            real.ImplementationInstance as T
+            ?? real.ImplementationFactory?.Invoke(sp) as T
+            ?? (T)ActivatorUtilities.CreateInstance(sp, real.ImplementationType!))));
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -6,14 +6,14 @@ namespace UserKeyedJwt.AspNetCore.Tests.Support;
 /// <summary>
 /// The suite-wide log check. Every <see cref="SampleApp"/> captures its logs at Trace level and, when disposed, scans them
 /// for every secret it knows of: the server secrets, each token sent or handed out, each password hash and security stamp
-/// the store ever returned or holds at the end, each derived key (base64, base64url, hex) and its JWK thumbprint.
+/// the store ever returned or holds at the end, each session secret, each derived key (base64, base64url, hex) and its JWK thumbprint.
 /// </summary>
 internal static class SecretScan
 {
     private const int MinimumLength = 12;
 
-    public static IEnumerable<string> Secrets(IEnumerable<string> serverSecrets, IEnumerable<string> tokens, IEnumerable<UserKeyInputs> materials) =>
-        KnownSecrets.Of(serverSecrets, tokens, materials);
+    public static IEnumerable<string> Secrets(IEnumerable<string> serverSecrets, IEnumerable<string> tokens, IEnumerable<UserKeyInputs> materials, IEnumerable<UserKeyedSession> sessions) =>
+        KnownSecrets.Of(serverSecrets, tokens, materials, sessions);
 
     /// <summary>Every user's current hash and stamp, read straight from the SQLite file (the app may be stopped).</summary>
     public static List<UserKeyInputs> StoredMaterials(string databasePath)

@@ -5,9 +5,15 @@ namespace UserKeyedJwt.AspNetCore.Tests.Support;
 /// <summary>The session half of the contract: login pairs, refresh and the logouts. Status codes are never hidden.</summary>
 public static class SessionApi
 {
-    public static async Task<TokenPair> LoginPairAsync(this Api api, TestUser user)
+    public static async Task<TokenPair> LoginPairAsync(this Api api, TestUser user, string? userAgent = null)
     {
-        using var response = await api.PostAsync("/auth/login", new { email = user.Email, password = user.Password });
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/auth/login") { Content = System.Net.Http.Json.JsonContent.Create(new { email = user.Email, password = user.Password }) };
+        if (userAgent is not null)
+        {
+            request.Headers.TryAddWithoutValidation("User-Agent", userAgent);
+        }
+
+        using var response = await api.Http.SendAsync(request, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await TokenPair.ReadAsync(response);
     }
@@ -18,16 +24,31 @@ public static class SessionApi
         return (response.StatusCode, response.StatusCode == HttpStatusCode.OK ? await TokenPair.ReadAsync(response) : null);
     }
 
-    public static async Task<(HttpStatusCode Status, TokenPair? Pair)> LogoutOthersAsync(this Api api, string accessToken)
+    /// <summary>Logs out every other session; the answer's body, which must hold no token, comes back as text.</summary>
+    public static async Task<(HttpStatusCode Status, string Body)> LogoutOthersAsync(this Api api, string accessToken)
     {
         using var response = await api.SendAsync(HttpMethod.Post, "/auth/logout-others", accessToken);
-        return (response.StatusCode, response.StatusCode == HttpStatusCode.OK ? await TokenPair.ReadAsync(response) : null);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
+    public static async Task<List<SessionView>> SessionsAsync(this Api api, string accessToken, string path = "/auth/sessions")
+    {
+        using var response = await api.SendAsync(HttpMethod.Get, path, accessToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return [.. (await Api.JsonAsync(response)).EnumerateArray().Select(s => new SessionView(
+            s.GetProperty("id").GetString()!,
+            s.GetProperty("createdAt").GetDateTimeOffset(),
+            s.GetProperty("lastUsedAt").GetDateTimeOffset(),
+            s.GetProperty("device").ValueKind == System.Text.Json.JsonValueKind.Null ? null : s.GetProperty("device").GetString(),
+            s.GetProperty("current").GetBoolean()))];
     }
 
     public static Task<HttpStatusCode> LogoutAsync(this Api api, string accessToken) => api.StatusAsync(HttpMethod.Post, "/auth/logout", accessToken);
 
     public static Task<HttpStatusCode> LogoutAllAsync(this Api api, string accessToken) => api.StatusAsync(HttpMethod.Post, "/auth/logout-all", accessToken);
 }
+
+public sealed record SessionView(string Id, DateTimeOffset CreatedAt, DateTimeOffset LastUsedAt, string? Device, bool Current);
 
 public sealed record TokenPair(string Access, long ExpiresIn, string TokenType, string Refresh, long RefreshExpiresIn)
 {

@@ -6,7 +6,10 @@ using Microsoft.Extensions.Logging.Testing;
 
 namespace UserKeyedJwt.Redis.Tests.Support;
 
-/// <summary>One application node: a real container with the core, sessions and the Redis store, on the real clock.</summary>
+/// <summary>
+/// One application node: a real container with the core, sessions and, if asked, the Redis invalidation bus, on the real
+/// clock. Nodes given the same stores share them as they would share the application's database.
+/// </summary>
 public sealed class RedisNode : IAsyncDisposable
 {
     private readonly ServiceProvider _provider;
@@ -17,7 +20,9 @@ public sealed class RedisNode : IAsyncDisposable
         string serverSecret,
         IUserKeyInputsSource users,
         Action<UserKeyedSessionOptions>? sessions = null,
-        Action<RedisUserKeyInvalidationOptions>? invalidation = null)
+        Action<RedisUserKeyInvalidationOptions>? invalidation = null,
+        IUserKeyedSessionStore? sessionStore = null,
+        IRevokedTokenStore? revokedTokens = null)
     {
         _serverSecret = serverSecret;
         var services = new ServiceCollection();
@@ -31,11 +36,16 @@ public sealed class RedisNode : IAsyncDisposable
             o.ServerSecrets.Add(new ServerSecretOptions { Id = "s1", Secret = serverSecret });
         });
         services.AddUserKeyedJwtSessions(o => sessions?.Invoke(o));
-        services.AddUserKeyedJwtRedis(o =>
+        if (sessionStore is not null)
         {
-            o.Configuration = redisConfiguration;
-            o.Timeout = TimeSpan.FromMilliseconds(500);
-        });
+            services.AddSingleton(sessionStore);
+        }
+
+        if (revokedTokens is not null)
+        {
+            services.AddSingleton(revokedTokens);
+        }
+
         if (invalidation is not null)
         {
             services.AddUserKeyedJwtRedisInvalidation(o =>
@@ -48,7 +58,6 @@ public sealed class RedisNode : IAsyncDisposable
         _provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         Handler = _provider.GetRequiredService<UserKeyedTokenHandler>();
         Sessions = _provider.GetRequiredService<UserKeyedSessions>();
-        Store = _provider.GetRequiredService<IRevokedTokenStore>();
         Logs = _provider.GetFakeLogCollector();
         MeterFactory = _provider.GetRequiredService<IMeterFactory>();
         Cache = _provider.GetRequiredService<IUserKeyCache>();
@@ -66,8 +75,6 @@ public sealed class RedisNode : IAsyncDisposable
     public UserKeyedTokenHandler Handler { get; }
 
     public UserKeyedSessions Sessions { get; }
-
-    public IRevokedTokenStore Store { get; }
 
     public FakeLogCollector Logs { get; }
 

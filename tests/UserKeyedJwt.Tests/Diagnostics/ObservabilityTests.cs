@@ -93,7 +93,7 @@ public class ObservabilityTests
     public void SecretHoldingTypes_ToStringAndDebuggerDisplay_ShowNoSecret()
     {
         var material = new UserKeyInputs("user-1", "STAMP-SECRET", "HASH-SECRET");
-        var key = UserKey.Derive(ServerSecretRing.Create(Options()).Active, material, TokenPurpose.Access, 0);
+        var key = UserKey.Derive(ServerSecretRing.Create(Options()).Active, material, TokenPurpose.Access, null, 0);
         var keyBytes = UserKeyDerivation.Expand(ServerSecretRing.Create(Options()).Active.Prk, material, TokenPurpose.Access);
 
         Assert.Contains("user-1", material.ToString(), StringComparison.Ordinal);

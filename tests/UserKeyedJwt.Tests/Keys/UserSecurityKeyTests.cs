@@ -14,7 +14,7 @@ public class UserSecurityKeyTests
     {
         data ??= [];
         var inputs = new UserKeyInputs("user-1", stamp, "hash");
-        var securityKey = UserKey.Derive(Secret, inputs, TokenPurpose.Access, 0).ToSecurityKey();
+        var securityKey = UserKey.Derive(Secret, inputs, TokenPurpose.Access, null, 0).ToSecurityKey();
         var expected = HMACSHA256.HashData(UserKeyDerivation.Expand(Secret.Prk, inputs, TokenPurpose.Access), data);
         var provider = securityKey.CryptoProviderFactory.CreateForVerifying(securityKey, SecurityAlgorithms.HmacSha256);
 
@@ -37,7 +37,7 @@ public class UserSecurityKeyTests
     [InlineData("none")]
     public void Factory_AnyOtherAlgorithm_IsRefused(string algorithm)
     {
-        var securityKey = UserKey.Derive(Secret, new UserKeyInputs("user-1", "s", "h"), TokenPurpose.Access, 0).ToSecurityKey();
+        var securityKey = UserKey.Derive(Secret, new UserKeyInputs("user-1", "s", "h"), TokenPurpose.Access, null, 0).ToSecurityKey();
 
         Assert.False(securityKey.CryptoProviderFactory.IsSupportedAlgorithm(algorithm, securityKey));
         Assert.Throws<NotSupportedException>(() => securityKey.CryptoProviderFactory.CreateForVerifying(securityKey, algorithm));

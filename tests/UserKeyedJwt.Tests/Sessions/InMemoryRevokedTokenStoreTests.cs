@@ -1,68 +1,51 @@
-using Microsoft.Extensions.Time.Testing;
 using UserKeyedJwt.Tests.Support;
 
 namespace UserKeyedJwt.Tests.Sessions;
 
 public sealed class InMemoryRevokedTokenStoreTests
 {
+    private static readonly DateTimeOffset Now = CoreFixture.Start;
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task IsRevoked_ByTokenIdOrSessionId_UntilExpiry_ThenForgotten()
+    public async Task List_ReturnsTheUsersLiveEntriesOnly()
     {
-        var time = new FakeTimeProvider(CoreFixture.Start);
-        var store = new InMemoryRevokedTokenStore(time, 100);
-        await store.RevokeTokenAsync("jti-1", CoreFixture.Start.AddMinutes(10), Ct);
-        await store.RevokeSessionAsync("sid-1", CoreFixture.Start.AddDays(1), Ct);
+        var store = new InMemoryRevokedTokenStore();
+        Assert.True(await store.RevokeAsync("u1", "a", Now.AddMinutes(10), 10, Now, Ct));
+        Assert.True(await store.RevokeAsync("u1", "b", Now.AddMinutes(1), 10, Now, Ct));
+        Assert.True(await store.RevokeAsync("u2", "c", Now.AddMinutes(10), 10, Now, Ct));
 
-        Assert.True(await store.IsRevokedAsync("jti-1", null, Ct));
-        Assert.True(await store.IsRevokedAsync("other", "sid-1", Ct));
-        Assert.False(await store.IsRevokedAsync("other", "sid-2", Ct));
-
-        time.Advance(TimeSpan.FromMinutes(10));
-        Assert.False(await store.IsRevokedAsync("jti-1", null, Ct));
-        Assert.True(await store.IsRevokedAsync("other", "sid-1", Ct));
-        Assert.Equal(1, store.Count);
+        Assert.Equal(["a", "b"], (await store.ListAsync("u1", Now, Ct)).Order());
+        Assert.Equal(["a"], await store.ListAsync("u1", Now.AddMinutes(1), Ct));
+        Assert.Empty(await store.ListAsync("nobody", Now, Ct));
     }
 
     [Fact]
-    public async Task Revoke_AlreadyExpiredToken_KeepsNothing()
+    public async Task Revoke_WhenTheUserIsFull_IsRefused_UntilAnEntryExpires_AndOtherUsersAreUnaffected()
     {
-        var time = new FakeTimeProvider(CoreFixture.Start);
-        var store = new InMemoryRevokedTokenStore(time, 100);
-        await store.RevokeTokenAsync("old", CoreFixture.Start.AddSeconds(-1), Ct);
-        Assert.Equal(0, store.Count);
+        var store = new InMemoryRevokedTokenStore();
+        Assert.True(await store.RevokeAsync("u1", "a", Now.AddMinutes(1), 2, Now, Ct));
+        Assert.True(await store.RevokeAsync("u1", "b", Now.AddHours(1), 2, Now, Ct));
+
+        Assert.False(await store.RevokeAsync("u1", "c", Now.AddHours(1), 2, Now, Ct));
+        // Revoking an entry the user already has takes no room.
+        Assert.True(await store.RevokeAsync("u1", "b", Now.AddHours(2), 2, Now, Ct));
+        Assert.True(await store.RevokeAsync("u2", "c", Now.AddHours(1), 2, Now, Ct));
+        Assert.True(await store.RevokeAsync("u1", "c", Now.AddHours(1), 2, Now.AddMinutes(2), Ct));
+        Assert.Equal(["b", "c"], (await store.ListAsync("u1", Now.AddMinutes(2), Ct)).Order());
     }
 
     [Fact]
-    public async Task Revoke_WhenFull_SweepsExpiredFirst_ThenRefusesRatherThanDropALiveEntry()
+    public async Task RemoveExpired_DeletesExpiredEntriesOfEveryUser()
     {
-        var time = new FakeTimeProvider(CoreFixture.Start);
-        var store = new InMemoryRevokedTokenStore(time, 3);
-        await store.RevokeTokenAsync("a", CoreFixture.Start.AddMinutes(1), Ct);
-        await store.RevokeTokenAsync("b", CoreFixture.Start.AddMinutes(1), Ct);
-        await store.RevokeTokenAsync("c", CoreFixture.Start.AddHours(1), Ct);
+        var store = new InMemoryRevokedTokenStore();
+        await store.RevokeAsync("u1", "a", Now.AddMinutes(1), 10, Now, Ct);
+        await store.RevokeAsync("u2", "b", Now.AddMinutes(1), 10, Now, Ct);
+        await store.RevokeAsync("u2", "c", Now.AddHours(1), 10, Now, Ct);
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => store.RevokeTokenAsync("d", CoreFixture.Start.AddHours(1), Ct).AsTask());
-        Assert.True(await store.IsRevokedAsync("a", null, Ct));
-
-        time.Advance(TimeSpan.FromMinutes(2));
-        await store.RevokeTokenAsync("d", CoreFixture.Start.AddHours(1), Ct);
-        Assert.Equal(2, store.Count);
-        Assert.True(await store.IsRevokedAsync("c", null, Ct));
-        Assert.True(await store.IsRevokedAsync("d", null, Ct));
-    }
-
-    [Fact]
-    public async Task TryConsume_OnlyTheFirstCallWins_AndLaterCallsSeeTheFirstTime()
-    {
-        var time = new FakeTimeProvider(CoreFixture.Start);
-        var store = new InMemoryRevokedTokenStore(time, 100);
-        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(() => store.TryConsumeAsync("rt", CoreFixture.Start, CoreFixture.Start.AddDays(1), Ct).AsTask(), Ct)));
-        Assert.Single(results, r => r is null);
-        Assert.All(results.Where(r => r is not null), r => Assert.Equal(CoreFixture.Start, r));
-
-        time.Advance(TimeSpan.FromDays(1));
-        Assert.Null(await store.TryConsumeAsync("rt", time.GetUtcNow(), time.GetUtcNow().AddDays(1), Ct));
+        Assert.Equal(2, await store.RemoveExpiredAsync(Now.AddMinutes(1), Ct));
+        Assert.Equal(0, await store.RemoveExpiredAsync(Now.AddMinutes(1), Ct));
+        Assert.Equal(["c"], await store.ListAsync("u2", Now, Ct));
     }
 }

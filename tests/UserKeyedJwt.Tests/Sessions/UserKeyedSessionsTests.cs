@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Options;
 using UserKeyedJwt.Tests.Support;
 
@@ -7,216 +8,397 @@ namespace UserKeyedJwt.Tests.Sessions;
 
 public sealed class UserKeyedSessionsTests
 {
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
     [Fact]
-    public async Task Start_BothTokensCarrySidAndAuthTime_AndValidateForTheirPurposeOnly()
+    public async Task Start_BothTokensCarryTheSession_AndValidateForTheirPurposeOnly()
     {
         using var f = new SessionFixture();
-        var tokens = f.Sessions.Start(f.AddUser(), [new Claim("role", "editor")]);
+        var tokens = await f.Sessions.StartAsync(f.AddUser(), [new Claim("role", "editor")], "Firefox", Ct);
 
-        var access = await f.Handler.ValidateAsync(tokens.AccessToken.Token, TokenPurpose.Access, TestContext.Current.CancellationToken);
+        var access = await f.Handler.ValidateAsync(tokens.AccessToken.Token, TokenPurpose.Access, Ct);
+        var refresh = await f.Handler.ValidateAsync(tokens.RefreshToken.Token, TokenPurpose.Refresh, Ct);
         Assert.True(access.IsValid);
-        Assert.Equal(tokens.Session.SessionId, access.Token!.GetPayloadValue<string>("sid"));
+        Assert.True(refresh.IsValid);
+        Assert.Equal(tokens.Session.Id, access.Token!.GetPayloadValue<string>("sid"));
+        Assert.Equal(tokens.Session.Id, refresh.Token!.GetPayloadValue<string>("sid"));
         Assert.Equal(CoreFixture.Start.ToUnixTimeSeconds(), access.Token.GetPayloadValue<long>("auth_time"));
-        Assert.Null(await f.RefreshValidAsync(tokens.RefreshToken.Token));
+        Assert.Equal(0, refresh.Token.GetPayloadValue<long>("gen"));
+        Assert.False(access.Token.TryGetClaim("gen", out _));
+        Assert.False(refresh.Token.TryGetClaim("role", out _));
         Assert.Equal(TokenFailureReason.WrongPurpose, await f.AccessAsync(tokens.RefreshToken.Token));
         Assert.Equal(TokenFailureReason.WrongPurpose, await f.RefreshValidAsync(tokens.AccessToken.Token));
         Assert.Equal(TimeSpan.FromMinutes(10), tokens.AccessToken.Lifetime);
         Assert.Equal(TimeSpan.FromDays(7), tokens.RefreshToken.Lifetime);
+
+        var stored = await f.Store.FindAsync(tokens.Session.Id, Ct);
+        Assert.NotNull(stored);
+        Assert.Equal(("user-1", 0L, "Firefox", CoreFixture.Start, CoreFixture.Start + TimeSpan.FromDays(30)), (stored.UserId, stored.Generation, stored.Device, stored.LastRefreshedAt, stored.ExpiresAt));
+        Assert.Contains(f.Logs.GetSnapshot(), r => r.Id.Id == 1100);
     }
 
     [Fact]
-    public async Task Redeem_AccessToken_IsRejectedAsWrongPurpose()
+    public async Task Start_DeviceLabel_KeepsPrintableCharactersOnly_AndIsCut()
     {
         using var f = new SessionFixture();
-        var tokens = f.Sessions.Start(f.AddUser());
-        var redemption = await f.RedeemAsync(tokens.AccessToken.Token);
-        Assert.Equal(RefreshRedemptionStatus.Rejected, redemption.Status);
-        Assert.Equal(TokenFailureReason.WrongPurpose, redemption.FailureReason);
+        var tokens = await f.StartAsync(f.AddUser(), "  Mozilla\r\n\u0000/5.0 " + new string('x', 100));
+        Assert.Equal(UserKeyedSession.MaxDeviceLength, tokens.Session.Device!.Length);
+        Assert.StartsWith("Mozilla/5.0 xx", tokens.Session.Device, StringComparison.Ordinal);
+        Assert.Null((await f.StartAsync(f.AddUser(), " \t ")).Session.Device);
     }
 
     [Fact]
-    public async Task Redeem_SameTokenTwice_SecondIsReusedAndTheWholeSessionIsRevoked()
+    public async Task Refresh_AccessToken_IsRefusedAsWrongPurpose()
     {
         using var f = new SessionFixture();
-        using var refreshes = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(f.MeterFactory, "UserKeyedJwt", "userkeyedjwt.sessions.refreshes");
+        var tokens = await f.StartAsync(f.AddUser());
+        var result = await f.RefreshAsync(tokens.AccessToken.Token);
+        Assert.False(result.Succeeded);
+        Assert.Equal(TokenFailureReason.WrongPurpose, result.FailureReason);
+        Assert.Equal(0, (await f.Store.FindAsync(tokens.Session.Id, Ct))!.Generation);
+    }
+
+    [Fact]
+    public async Task Refresh_Rotates_AdvancingTheGenerationOnce_AndPassesTheInputsToTheClaimsCallback()
+    {
+        using var f = new SessionFixture();
         var user = f.AddUser();
-        var first = f.Sessions.Start(user);
-        var redeemed = await f.RedeemAsync(first.RefreshToken.Token);
-        Assert.Equal(RefreshRedemptionStatus.Redeemed, redeemed.Status);
-        var second = f.Sessions.Continue(user, redeemed.Session!)!;
-        Assert.Equal(first.Session.SessionId, second.Session.SessionId);
+        var first = await f.StartAsync(user);
+        f.Time.Advance(TimeSpan.FromMinutes(5));
+        UserKeyInputs? seen = null;
+
+        var result = await f.Sessions.RefreshAsync(first.RefreshToken.Token, (inputs, _) =>
+        {
+            seen = inputs;
+            return ValueTask.FromResult<IEnumerable<Claim>>([new Claim("role", "editor")]);
+        }, Ct);
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(user, seen);
+        var next = result.Tokens!;
+        Assert.Equal(first.Session.Id, next.Session.Id);
+        Assert.Equal(1, next.Session.Generation);
+        var access = await f.Handler.ValidateAsync(next.AccessToken.Token, TokenPurpose.Access, Ct);
+        Assert.Equal("editor", access.Token!.GetPayloadValue<string>("role"));
+        Assert.Equal(1, (await f.Handler.ValidateAsync(next.RefreshToken.Token, TokenPurpose.Refresh, Ct)).Token!.GetPayloadValue<long>("gen"));
+        var stored = (await f.Store.FindAsync(first.Session.Id, Ct))!;
+        Assert.Equal((1L, CoreFixture.Start.AddMinutes(5)), (stored.Generation, stored.LastRefreshedAt));
+        // The session's earlier access token belongs to the same live session: it stays valid until it expires.
+        Assert.Null(await f.AccessAsync(first.AccessToken.Token));
+    }
+
+    [Fact]
+    public async Task Refresh_SameTokenTwice_IsReuse_AndEndsTheSession()
+    {
+        using var f = new SessionFixture();
+        using var refreshes = new MetricCollector<long>(f.MeterFactory, "UserKeyedJwt", "userkeyedjwt.sessions.refreshes");
+        using var ended = new MetricCollector<long>(f.MeterFactory, "UserKeyedJwt", "userkeyedjwt.sessions.ended");
+        var first = await f.StartAsync(f.AddUser());
+        var second = (await f.RefreshAsync(first.RefreshToken.Token)).Tokens!;
         Assert.Null(await f.AccessAsync(second.AccessToken.Token));
 
         f.Time.Advance(TimeSpan.FromSeconds(1));
-        var reused = await f.RedeemAsync(first.RefreshToken.Token);
+        var reused = await f.RefreshAsync(first.RefreshToken.Token);
 
-        Assert.Equal(RefreshRedemptionStatus.Reused, reused.Status);
-        Assert.Equal(TokenFailureReason.TokenRevoked, await f.AccessAsync(second.AccessToken.Token));
-        Assert.Equal(TokenFailureReason.TokenRevoked, await f.RefreshValidAsync(second.RefreshToken.Token));
+        Assert.True(reused.ReuseDetected);
+        Assert.False(reused.Succeeded);
+        Assert.Null(await f.Store.FindAsync(first.Session.Id, Ct));
+        Assert.Equal(TokenFailureReason.SessionEnded, await f.AccessAsync(second.AccessToken.Token));
+        Assert.Equal(TokenFailureReason.SessionEnded, await f.AccessAsync(first.AccessToken.Token));
+        Assert.Equal(TokenFailureReason.SessionEnded, (await f.RefreshAsync(second.RefreshToken.Token)).FailureReason);
         Assert.Contains(f.Logs.GetSnapshot(), r => r.Id.Id == 1101);
-        Assert.Equal(["redeemed", "reused"], refreshes.GetMeasurementSnapshot().Select(m => (string)m.Tags["result"]!));
+        Assert.Equal(["redeemed", "reused", "rejected"], refreshes.GetMeasurementSnapshot().Select(m => (string)m.Tags["result"]!));
+        Assert.Equal("reused", Assert.Single(ended.GetMeasurementSnapshot()).Tags["reason"]);
     }
 
     [Fact]
-    public async Task Redeem_WithinGraceWindow_BothSucceed_AfterItIsReuse()
+    public async Task Refresh_WithinGraceWindow_GetsThePairOfTheCurrentGeneration_AndTheWindowIsNotMoved()
     {
         using var f = new SessionFixture(o => o.RefreshReuseGraceWindow = TimeSpan.FromSeconds(10));
-        var tokens = f.Sessions.Start(f.AddUser());
-        Assert.Equal(RefreshRedemptionStatus.Redeemed, (await f.RedeemAsync(tokens.RefreshToken.Token)).Status);
-        f.Time.Advance(TimeSpan.FromSeconds(10));
-        Assert.Equal(RefreshRedemptionStatus.Redeemed, (await f.RedeemAsync(tokens.RefreshToken.Token)).Status);
+        var first = await f.StartAsync(f.AddUser());
+        var redeemed = (await f.RefreshAsync(first.RefreshToken.Token)).Tokens!;
+
+        f.Time.Advance(TimeSpan.FromSeconds(5));
+        var grace = await f.RefreshAsync(first.RefreshToken.Token);
+        f.Time.Advance(TimeSpan.FromSeconds(5));
+        var graceAgain = await f.RefreshAsync(first.RefreshToken.Token);
+        var stored = (await f.Store.FindAsync(first.Session.Id, Ct))!;
         f.Time.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal(RefreshRedemptionStatus.Reused, (await f.RedeemAsync(tokens.RefreshToken.Token)).Status);
+        var late = await f.RefreshAsync(first.RefreshToken.Token);
+
+        Assert.Equal(1, grace.Tokens!.Session.Generation);
+        Assert.Equal(1, graceAgain.Tokens!.Session.Generation);
+        // Grace redemptions neither advance the session nor move the window's start: 11 s after the real one, it is reuse.
+        Assert.Equal((1L, CoreFixture.Start), (stored.Generation, stored.LastRefreshedAt));
+        Assert.True(late.ReuseDetected);
+        Assert.Equal(TokenFailureReason.SessionEnded, await f.AccessAsync(redeemed.AccessToken.Token));
+        Assert.Contains(f.Logs.GetSnapshot(), r => r.Id.Id == 1102);
     }
 
     [Fact]
-    public async Task Redeem_AfterInactivityTimeout_IsRejectedAsExpired()
+    public async Task Refresh_TwoGenerationsOld_WithinGraceWindow_IsStillReuse()
+    {
+        using var f = new SessionFixture(o => o.RefreshReuseGraceWindow = TimeSpan.FromSeconds(30));
+        var first = await f.StartAsync(f.AddUser());
+        var second = (await f.RefreshAsync(first.RefreshToken.Token)).Tokens!;
+        Assert.True((await f.RefreshAsync(second.RefreshToken.Token)).Succeeded);
+        Assert.True((await f.RefreshAsync(first.RefreshToken.Token)).ReuseDetected);
+    }
+
+    [Fact]
+    public async Task Refresh_AfterInactivityTimeout_IsRefusedAsExpired()
     {
         using var f = new SessionFixture(o => o.InactivityTimeout = TimeSpan.FromDays(7));
-        var tokens = f.Sessions.Start(f.AddUser());
+        var tokens = await f.StartAsync(f.AddUser());
         f.Time.Advance(TimeSpan.FromDays(7) + TimeSpan.FromMinutes(1));
-        var redemption = await f.RedeemAsync(tokens.RefreshToken.Token);
-        Assert.Equal(RefreshRedemptionStatus.Rejected, redemption.Status);
-        Assert.Equal(TokenFailureReason.Expired, redemption.FailureReason);
+        Assert.Equal(TokenFailureReason.Expired, (await f.RefreshAsync(tokens.RefreshToken.Token)).FailureReason);
+        Assert.Empty(await f.Sessions.ListAsync("user-1", Ct));
     }
 
     [Fact]
-    public async Task Redeem_RefreshedBeforeEachTimeout_SlidesUntilTheAbsoluteLifetime()
+    public async Task Refresh_BeforeEachTimeout_SlidesUntilTheAbsoluteLifetime_AndNoTokenOutlivesIt()
     {
         using var f = new SessionFixture(o =>
         {
             o.AbsoluteLifetime = TimeSpan.FromDays(30);
             o.InactivityTimeout = TimeSpan.FromDays(7);
         });
-        var user = f.AddUser();
-        var tokens = f.Sessions.Start(user);
-        var elapsed = TimeSpan.Zero;
-        while (elapsed + TimeSpan.FromDays(6) < TimeSpan.FromDays(30))
+        var tokens = await f.StartAsync(f.AddUser());
+        var end = CoreFixture.Start + TimeSpan.FromDays(30);
+        for (var day = 6; day < 30; day += 6)
         {
             f.Time.Advance(TimeSpan.FromDays(6));
-            elapsed += TimeSpan.FromDays(6);
-            var redemption = await f.RedeemAsync(tokens.RefreshToken.Token);
-            Assert.Equal(RefreshRedemptionStatus.Redeemed, redemption.Status);
-            tokens = f.Sessions.Continue(user, redemption.Session!)!;
-            // No token of the session outlives its absolute end.
-            Assert.True(tokens.RefreshToken.ExpiresAt <= CoreFixture.Start + TimeSpan.FromDays(30));
-            Assert.True(tokens.AccessToken.ExpiresAt <= CoreFixture.Start + TimeSpan.FromDays(30));
+            var result = await f.RefreshAsync(tokens.RefreshToken.Token);
+            Assert.True(result.Succeeded, $"day {day}: {result.FailureReason}");
+            tokens = result.Tokens!;
+            Assert.True(tokens.RefreshToken.ExpiresAt <= end);
+            Assert.True(tokens.AccessToken.ExpiresAt <= end);
         }
 
         // Day 24: the last refresh token expires at day 30 exactly, the absolute end.
-        Assert.Equal(CoreFixture.Start + TimeSpan.FromDays(30), tokens.RefreshToken.ExpiresAt);
+        Assert.Equal(end, tokens.RefreshToken.ExpiresAt);
         f.Time.Advance(TimeSpan.FromDays(6));
-        var late = await f.RedeemAsync(tokens.RefreshToken.Token);
-        Assert.Equal(RefreshRedemptionStatus.Rejected, late.Status);
-        Assert.Null(f.Sessions.Continue(user, tokens.Session));
+        Assert.False((await f.RefreshAsync(tokens.RefreshToken.Token)).Succeeded);
     }
 
     [Fact]
-    public async Task Redeem_PastAbsoluteLifetimeWithinClockSkew_IsRejectedByTheSessionCheck()
+    public async Task Refresh_PastTheAbsoluteEndWithinClockSkew_IsRefusedByTheSession()
     {
         using var f = new SessionFixture(o =>
         {
             o.AbsoluteLifetime = TimeSpan.FromDays(2);
             o.InactivityTimeout = TimeSpan.FromDays(2);
         });
-        var tokens = f.Sessions.Start(f.AddUser());
-        // The token's exp is the absolute end; within the 30 s skew the token itself still validates.
+        var tokens = await f.StartAsync(f.AddUser());
+        // The token's exp is the absolute end; within the 30 s skew the token itself still validates, the session does not.
         f.Time.Advance(TimeSpan.FromDays(2) + TimeSpan.FromSeconds(10));
-        Assert.Null(await f.RefreshValidAsync(tokens.RefreshToken.Token));
-        var redemption = await f.RedeemAsync(tokens.RefreshToken.Token);
-        Assert.Equal(TokenFailureReason.Expired, redemption.FailureReason);
-        Assert.Contains(f.Logs.GetSnapshot(), r => r.Id.Id == 1105);
+        f.Cache.Invalidate("user-1");
+        Assert.Equal(TokenFailureReason.SessionEnded, (await f.RefreshAsync(tokens.RefreshToken.Token)).FailureReason);
     }
 
     [Fact]
-    public async Task End_RevokesThisSessionOnly()
+    public async Task Refresh_AfterStampRotation_IsRefusedAsKeyInputsChanged()
+    {
+        using var f = new SessionFixture();
+        var tokens = await f.StartAsync(f.AddUser());
+        f.AddUser(stamp: "stamp-2");
+        Assert.Equal(TokenFailureReason.KeyInputsChanged, (await f.RefreshAsync(tokens.RefreshToken.Token)).FailureReason);
+        Assert.Equal(TokenFailureReason.KeyInputsChanged, await f.AccessAsync(tokens.AccessToken.Token));
+        Assert.Equal(0, (await f.Store.FindAsync(tokens.Session.Id, Ct))!.Generation);
+    }
+
+    [Fact]
+    public async Task End_EndsThisSessionOnly_AndNotAnotherUsersSession()
     {
         using var f = new SessionFixture();
         var user = f.AddUser();
-        var phone = f.Sessions.Start(user);
-        var laptop = f.Sessions.Start(user);
+        var phone = await f.StartAsync(user);
+        var laptop = await f.StartAsync(user);
+        var other = await f.StartAsync(f.AddUser("user-2"));
+        Assert.Null(await f.AccessAsync(phone.AccessToken.Token));
 
-        await f.Sessions.EndAsync(phone.Session, TestContext.Current.CancellationToken);
+        Assert.False(await f.Sessions.EndAsync("user-1", other.Session.Id, SessionEndReason.Ended, "user-1", Ct));
+        Assert.True(await f.Sessions.EndAsync("user-1", phone.Session.Id, SessionEndReason.Logout, "user-1", Ct));
 
-        Assert.Equal(TokenFailureReason.TokenRevoked, await f.AccessAsync(phone.AccessToken.Token));
-        Assert.Equal(RefreshRedemptionStatus.Rejected, (await f.RedeemAsync(phone.RefreshToken.Token)).Status);
+        Assert.Equal(TokenFailureReason.SessionEnded, await f.AccessAsync(phone.AccessToken.Token));
+        Assert.Equal(TokenFailureReason.SessionEnded, (await f.RefreshAsync(phone.RefreshToken.Token)).FailureReason);
         Assert.Null(await f.AccessAsync(laptop.AccessToken.Token));
-        Assert.Equal(RefreshRedemptionStatus.Redeemed, (await f.RedeemAsync(laptop.RefreshToken.Token)).Status);
+        Assert.Null(await f.AccessAsync(other.AccessToken.Token));
+        Assert.True((await f.RefreshAsync(laptop.RefreshToken.Token)).Succeeded);
+        Assert.Contains(f.Logs.GetSnapshot(), r => r.Id.Id == 1104 && r.Message.Contains("logout", StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task RevokeToken_RevokesThatTokenOnly()
+    public async Task EndAll_ExceptTheCaller_EndsTheOthers_AndLeavesTheCallersTokensAsTheyAre()
     {
         using var f = new SessionFixture();
         var user = f.AddUser();
+        var caller = await f.StartAsync(user);
+        var others = new[] { await f.StartAsync(user), await f.StartAsync(user) };
+
+        Assert.Equal(2, await f.Sessions.EndAllAsync("user-1", caller.Session.Id, SessionEndReason.LogoutOthers, "user-1", Ct));
+
+        foreach (var ended in others)
+        {
+            Assert.False(await f.AnyAliveAsync(ended));
+        }
+
+        Assert.Null(await f.AccessAsync(caller.AccessToken.Token));
+        Assert.Equal(0, (await f.Store.FindAsync(caller.Session.Id, Ct))!.Generation);
+        Assert.True((await f.RefreshAsync(caller.RefreshToken.Token)).Succeeded);
+        Assert.Equal(1, await f.Sessions.EndAllAsync("user-1", null, SessionEndReason.LogoutAll, "user-1", Ct));
+        Assert.Empty(await f.Sessions.ListAsync("user-1", Ct));
+    }
+
+    [Fact]
+    public async Task Start_BeyondTheCap_EndsTheSessionRefreshedLongestAgo()
+    {
+        using var f = new SessionFixture(o => o.MaxSessionsPerUser = 2);
+        using var ended = new MetricCollector<long>(f.MeterFactory, "UserKeyedJwt", "userkeyedjwt.sessions.ended");
+        var user = f.AddUser();
+        var oldest = await f.StartAsync(user);
+        f.Time.Advance(TimeSpan.FromSeconds(1));
+        var middle = await f.StartAsync(user);
+        f.Time.Advance(TimeSpan.FromSeconds(1));
+        // Refreshing the oldest makes the middle one the longest idle.
+        oldest = (await f.RefreshAsync(oldest.RefreshToken.Token)).Tokens!;
+        f.Time.Advance(TimeSpan.FromSeconds(1));
+        var newest = await f.StartAsync(user);
+
+        Assert.False(await f.AnyAliveAsync(middle));
+        Assert.Null(await f.AccessAsync(oldest.AccessToken.Token));
+        Assert.Null(await f.AccessAsync(newest.AccessToken.Token));
+        Assert.Equal([newest.Session.Id, oldest.Session.Id], (await f.Sessions.ListAsync("user-1", Ct)).Select(s => s.Id));
+        Assert.Contains(f.Logs.GetSnapshot(), r => r.Id.Id == 1105);
+        Assert.Contains(ended.GetMeasurementSnapshot(), m => (string)m.Tags["reason"]! == "cap");
+    }
+
+    [Fact]
+    public async Task RevokeToken_RevokesThatTokenOnly_OnEveryPath()
+    {
+        using var f = new SessionFixture();
+        var user = f.AddUser();
+        var session = await f.StartAsync(user);
         var a = f.Issuer.Issue(user);
         var b = f.Issuer.Issue(user);
-        await f.Sessions.RevokeTokenAsync(a.TokenId, a.ExpiresAt, TestContext.Current.CancellationToken);
+        Assert.Null(await f.AccessAsync(a.Token));
+
+        Assert.True(await f.Sessions.RevokeTokenAsync("user-1", a.TokenId, a.ExpiresAt, Ct));
+        Assert.True(await f.Sessions.RevokeTokenAsync("user-1", session.AccessToken.TokenId, session.AccessToken.ExpiresAt, Ct));
+
         Assert.Equal(TokenFailureReason.TokenRevoked, await f.AccessAsync(a.Token));
+        Assert.Equal(TokenFailureReason.TokenRevoked, await f.AccessAsync(session.AccessToken.Token));
         Assert.Null(await f.AccessAsync(b.Token));
+        Assert.True((await f.RefreshAsync(session.RefreshToken.Token)).Succeeded);
+        Assert.Contains(f.Logs.GetSnapshot(), r => r.Id.Id == 1106);
     }
 
     [Fact]
-    public async Task Validate_ForgedOrTamperedToken_NeverCallsTheRevocationStore()
+    public async Task RevokeToken_BeyondThePerUserBound_IsRefused_AndOtherUsersAreUnaffected()
+    {
+        using var f = new SessionFixture(o => o.MaxRevokedTokensPerUser = 2);
+        var greedy = f.AddUser();
+        var tokens = Enumerable.Range(0, 3).Select(_ => f.Issuer.Issue(greedy)).ToList();
+        Assert.True(await f.Sessions.RevokeTokenAsync("user-1", tokens[0].TokenId, tokens[0].ExpiresAt, Ct));
+        Assert.True(await f.Sessions.RevokeTokenAsync("user-1", tokens[1].TokenId, tokens[1].ExpiresAt, Ct));
+
+        Assert.False(await f.Sessions.RevokeTokenAsync("user-1", tokens[2].TokenId, tokens[2].ExpiresAt, Ct));
+        Assert.Null(await f.AccessAsync(tokens[2].Token));
+        Assert.Contains(f.Logs.GetSnapshot(), r => r.Id.Id == 1108);
+
+        var other = f.Issuer.Issue(f.AddUser("user-2"));
+        Assert.True(await f.Sessions.RevokeTokenAsync("user-2", other.TokenId, other.ExpiresAt, Ct));
+
+        // Entries end with their tokens (plus the clock skew), and free the user's room.
+        f.Time.Advance(TimeSpan.FromMinutes(11));
+        var later = f.Issuer.Issue(greedy);
+        Assert.True(await f.Sessions.RevokeTokenAsync("user-1", later.TokenId, later.ExpiresAt, Ct));
+    }
+
+    [Fact]
+    public async Task Validate_ForgedOrTamperedToken_ReadsNoStore()
     {
         using var f = new SessionFixture();
-        var tokens = f.Sessions.Start(f.AddUser());
-        var calls = f.Store.Calls;
+        var tokens = await f.StartAsync(f.AddUser());
         var parts = tokens.AccessToken.Token.Split('.');
         var tampered = parts[0] + "." + parts[1] + "." + (parts[2][0] == 'A' ? 'B' : 'A') + parts[2][1..];
+        f.Cache.Invalidate("user-1");
 
+        Assert.Equal(TokenFailureReason.InvalidKidTag, await f.AccessAsync(Tokens.WithForgedTag(tokens.AccessToken.Token)));
+        Assert.Equal((0, 0), (f.Store.Reads, f.RevokedTokens.Reads));
         Assert.Equal(TokenFailureReason.InvalidSignature, await f.AccessAsync(tampered));
-        Assert.Equal(TokenFailureReason.InvalidKidTag, await f.AccessAsync(WithForgedTag(tokens.AccessToken.Token)));
-        Assert.Equal(calls, f.Store.Calls);
-        Assert.Null(await f.AccessAsync(tokens.AccessToken.Token));
-        Assert.Equal(calls + 1, f.Store.Calls);
-    }
-
-    [Fact]
-    public async Task Validate_StoreDown_FailsClosedByDefault_AndCounts()
-    {
-        using var f = new SessionFixture();
-        var tokens = f.Sessions.Start(f.AddUser());
-        f.Store.Down = true;
-        Assert.Equal(TokenFailureReason.StoreUnavailable, await f.AccessAsync(tokens.AccessToken.Token));
-        Assert.Equal(TokenFailureReason.StoreUnavailable, (await f.RedeemAsync(tokens.RefreshToken.Token)).FailureReason);
-        Assert.Contains(f.Logs.GetSnapshot(), r => r.Id.Id == 1103);
-        f.Store.Down = false;
         Assert.Null(await f.AccessAsync(tokens.AccessToken.Token));
     }
 
     [Fact]
-    public async Task Validate_StoreDownWithFailOpen_AcceptsAccessTokens_RefreshStillFailsClosed()
-    {
-        using var f = new SessionFixture(o => o.RevocationStoreFailure = RevocationStoreFailureMode.FailOpen);
-        var tokens = f.Sessions.Start(f.AddUser());
-        f.Store.Down = true;
-        Assert.Null(await f.AccessAsync(tokens.AccessToken.Token));
-        Assert.Equal(TokenFailureReason.StoreUnavailable, (await f.RedeemAsync(tokens.RefreshToken.Token)).FailureReason);
-    }
-
-    [Fact]
-    public async Task Redeem_AfterStampRotation_IsRejectedAsRevoked()
-    {
-        using var f = new SessionFixture();
-        var tokens = f.Sessions.Start(f.AddUser());
-        f.AddUser(stamp: "stamp-2");
-        Assert.Equal(TokenFailureReason.KeyInputsChanged, (await f.RedeemAsync(tokens.RefreshToken.Token)).FailureReason);
-    }
-
-    [Fact]
-    public void Issue_SessionClaimsFromCaller_AreRefused()
+    public async Task Validate_WarmKey_ReadsNothing_SoAStoreOutageCostsOnlyColdKeys()
     {
         using var f = new SessionFixture();
         var user = f.AddUser();
-        Assert.Throws<ArgumentException>(() => f.Issuer.Issue(user, [new Claim("sid", "chosen")]));
-        Assert.Throws<ArgumentException>(() => f.Issuer.Issue(user, [new Claim("auth_time", "0")]));
+        var warm = await f.StartAsync(user);
+        var cold = await f.StartAsync(user);
+        Assert.Null(await f.AccessAsync(warm.AccessToken.Token));
+        var reads = f.Store.Reads;
+
+        f.Store.Down = true;
+
+        Assert.Null(await f.AccessAsync(warm.AccessToken.Token));
+        Assert.Equal(reads, f.Store.Reads);
+        Assert.Equal(TokenFailureReason.StoreUnavailable, await f.AccessAsync(cold.AccessToken.Token));
+        // A refresh always reads the stores: it fails closed.
+        Assert.Equal(TokenFailureReason.StoreUnavailable, (await f.RefreshAsync(warm.RefreshToken.Token)).FailureReason);
+        f.Store.Down = false;
+        Assert.Null(await f.AccessAsync(cold.AccessToken.Token));
+        Assert.True((await f.RefreshAsync(warm.RefreshToken.Token)).Succeeded);
+    }
+
+    [Fact]
+    public async Task Validate_DenylistDown_FailsClosedOnAColdKey()
+    {
+        using var f = new SessionFixture();
+        var tokens = await f.StartAsync(f.AddUser());
+        f.RevokedTokens.Down = true;
+        Assert.Equal(TokenFailureReason.StoreUnavailable, await f.AccessAsync(tokens.AccessToken.Token));
+        f.RevokedTokens.Down = false;
+        Assert.Null(await f.AccessAsync(tokens.AccessToken.Token));
+    }
+
+    [Fact]
+    public async Task List_ReturnsLiveSessionsMostRecentlyRefreshedFirst()
+    {
+        using var f = new SessionFixture(o => o.InactivityTimeout = TimeSpan.FromDays(2));
+        var user = f.AddUser();
+        var idle = await f.StartAsync(user, "idle");
+        f.Time.Advance(TimeSpan.FromDays(1));
+        var a = await f.StartAsync(user, "a");
+        f.Time.Advance(TimeSpan.FromHours(1));
+        var b = await f.StartAsync(user, "b");
+        f.Time.Advance(TimeSpan.FromDays(1));
+
+        var listed = await f.Sessions.ListAsync("user-1", Ct);
+
+        Assert.Equal([b.Session.Id, a.Session.Id], listed.Select(s => s.Id));
+        Assert.DoesNotContain(listed, s => s.Id == idle.Session.Id);
+        Assert.Empty(await f.Sessions.ListAsync("user-2", Ct));
+    }
+
+    [Theory]
+    [InlineData("sid")]
+    [InlineData("auth_time")]
+    [InlineData("gen")]
+    public void Issue_SessionClaimsFromTheCaller_AreRefused(string claimType)
+    {
+        using var f = new SessionFixture();
+        var user = f.AddUser();
+        Assert.Throws<ArgumentException>(() => f.Issuer.Issue(user, [new Claim(claimType, "1")]));
     }
 
     [Theory]
     [InlineData("AbsoluteLifetime", 0)]
     [InlineData("InactivityTimeout", 31)]
     [InlineData("RefreshReuseGraceWindow", 2)]
+    [InlineData("MaxSessionsPerUser", 0)]
+    [InlineData("MaxRevokedTokensPerUser", 0)]
     public void Startup_InvalidSessionSetting_FailsNamingIt(string setting, int value)
     {
         var ex = Assert.Throws<OptionsValidationException>(() => ValidateSessionOptions(o =>
@@ -225,6 +407,8 @@ public sealed class UserKeyedSessionsTests
             {
                 case "AbsoluteLifetime": o.AbsoluteLifetime = TimeSpan.FromDays(value); break;
                 case "InactivityTimeout": o.InactivityTimeout = TimeSpan.FromDays(value); break;
+                case "MaxSessionsPerUser": o.MaxSessionsPerUser = value; break;
+                case "MaxRevokedTokensPerUser": o.MaxRevokedTokensPerUser = value; break;
                 default: o.RefreshReuseGraceWindow = TimeSpan.FromMinutes(value); break;
             }
         }));
@@ -251,16 +435,5 @@ public sealed class UserKeyedSessionsTests
         services.AddUserKeyedJwtSessions(configure);
         using var provider = services.BuildServiceProvider();
         return provider.GetRequiredService<IOptions<UserKeyedSessionOptions>>().Value;
-    }
-
-    private static string WithForgedTag(string token)
-    {
-        var parts = token.Split('.');
-        var header = System.Text.Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(parts[0]));
-        var kid = System.Text.Json.JsonDocument.Parse(header).RootElement.GetProperty("kid").GetString()!;
-        // Flip the tag's first character: all six of its bits count, so the kid stays canonical and only the tag is wrong.
-        var at = kid.LastIndexOf('.') + 1;
-        var forgedKid = kid[..at] + (kid[at] == 'A' ? 'B' : 'A') + kid[(at + 1)..];
-        return $"{Tokens.Encode(header.Replace(kid, forgedKid, StringComparison.Ordinal))}.{parts[1]}.{parts[2]}";
     }
 }

@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -6,27 +6,32 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace UserKeyedJwt.Tests.Support;
 
-/// <summary>A real container with the core and sessions registered, fake time, and a revocation store that counts calls.</summary>
+/// <summary>
+/// A real container with the core and sessions registered, fake time, and the in-memory stores behind wrappers that count
+/// calls, can fail like an unreachable server, and can run a revocation at a chosen point of a refresh.
+/// </summary>
 public sealed class SessionFixture : IDisposable
 {
     private readonly ServiceProvider _provider;
 
-    public SessionFixture(Action<UserKeyedSessionOptions>? configure = null, Func<TimeProvider, IRevokedTokenStore>? store = null, Action<UserKeyedJwtOptions>? core = null)
+    public SessionFixture(Action<UserKeyedSessionOptions>? configure = null, Action<UserKeyedJwtOptions>? core = null)
     {
         Time = new FakeTimeProvider(CoreFixture.Start);
         Users = new InMemoryUserKeyInputsSource();
-        Store = new CountingRevokedTokenStore(store?.Invoke(Time) ?? new InMemoryRevokedTokenStore(Time, 10_000));
+        Store = new ControlledSessionStore(new InMemoryUserKeyedSessionStore(Time));
+        RevokedTokens = new ControlledRevokedTokenStore(new InMemoryRevokedTokenStore());
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(Time);
         services.AddSingleton<IUserKeyInputsSource>(Users);
-        services.AddSingleton<IRevokedTokenStore>(Store);
+        services.AddSingleton<IUserKeyedSessionStore>(Store);
+        services.AddSingleton<IRevokedTokenStore>(RevokedTokens);
         services.AddMetrics();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddFakeLogging());
         services.AddUserKeyedJwt(o =>
         {
             o.Issuer = "https://issuer.test";
             o.Audience = "api.test";
-            o.ServerSecrets.Add(new ServerSecretOptions { Id = "s1", Secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) });
+            o.ServerSecrets.Add(new ServerSecretOptions { Id = "s1", Secret = CoreFixture.NewSecret() });
             core?.Invoke(o);
         });
         services.AddUserKeyedJwtSessions(o => configure?.Invoke(o));
@@ -36,16 +41,18 @@ public sealed class SessionFixture : IDisposable
         Sessions = _provider.GetRequiredService<UserKeyedSessions>();
         Cache = _provider.GetRequiredService<IUserKeyCache>();
         Logs = _provider.GetFakeLogCollector();
-        MeterFactory = _provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+        MeterFactory = _provider.GetRequiredService<IMeterFactory>();
     }
 
-    public System.Diagnostics.Metrics.IMeterFactory MeterFactory { get; }
+    public IMeterFactory MeterFactory { get; }
 
     public FakeTimeProvider Time { get; }
 
     public InMemoryUserKeyInputsSource Users { get; }
 
-    public CountingRevokedTokenStore Store { get; }
+    public ControlledSessionStore Store { get; }
+
+    public ControlledRevokedTokenStore RevokedTokens { get; }
 
     public UserKeyedTokenHandler Handler { get; }
 
@@ -59,62 +66,158 @@ public sealed class SessionFixture : IDisposable
 
     public IServiceProvider Services => _provider;
 
-    public UserKeyInputs AddUser(string id = "user-1", string stamp = "stamp-1")
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>Stores the user's inputs and drops the user's cached keys, as the Identity integration does after a commit.</summary>
+    public UserKeyInputs AddUser(string id = "user-1", string stamp = "stamp-1", string hash = "hash-1")
     {
-        var user = new UserKeyInputs(id, stamp, "hash-1");
+        var user = new UserKeyInputs(id, stamp, hash);
         Users.Set(user);
         Cache.Invalidate(id);
         return user;
     }
 
-    public async Task<TokenFailureReason?> AccessAsync(string token) => (await Handler.ValidateAsync(token, TokenPurpose.Access, TestContext.Current.CancellationToken)).FailureReason;
+    public Task<SessionTokens> StartAsync(UserKeyInputs user, string? device = null) => Sessions.StartAsync(user, null, device, Ct);
 
-    public async Task<TokenFailureReason?> RefreshValidAsync(string token) => (await Handler.ValidateAsync(token, TokenPurpose.Refresh, TestContext.Current.CancellationToken)).FailureReason;
+    public Task<RefreshResult> RefreshAsync(string refreshToken) => Sessions.RefreshAsync(refreshToken, null, Ct);
 
-    public Task<RefreshRedemption> RedeemAsync(string refreshToken) => Sessions.RedeemAsync(refreshToken, TestContext.Current.CancellationToken);
+    public async Task<TokenFailureReason?> AccessAsync(string token) => (await Handler.ValidateAsync(token, TokenPurpose.Access, Ct)).FailureReason;
+
+    public async Task<TokenFailureReason?> RefreshValidAsync(string token) => (await Handler.ValidateAsync(token, TokenPurpose.Refresh, Ct)).FailureReason;
+
+    /// <summary>Whether <paramref name="tokens"/>' access token or refresh token still validates, or its refresh token still redeems.</summary>
+    public async Task<bool> AnyAliveAsync(SessionTokens tokens) =>
+        await AccessAsync(tokens.AccessToken.Token) is null
+        || await RefreshValidAsync(tokens.RefreshToken.Token) is null
+        || (await RefreshAsync(tokens.RefreshToken.Token)).Succeeded;
 
     public void Dispose() => _provider.Dispose();
 }
 
-/// <summary>A real store underneath; counts every call, and can be switched to fail like an unreachable server.</summary>
-public sealed class CountingRevokedTokenStore(IRevokedTokenStore inner) : IRevokedTokenStore
+/// <summary>
+/// The in-memory session store underneath; counts reads, can fail like an unreachable database, and runs
+/// <see cref="BeforeAdvance"/> once, just before a compare-and-set, so a test can commit a revocation inside a refresh.
+/// </summary>
+public sealed class ControlledSessionStore(IUserKeyedSessionStore inner) : IUserKeyedSessionStore
 {
-    private int _calls;
+    private int _reads;
+    private Func<Task>? _beforeAdvance;
+    private Func<Task>? _afterFind;
 
-    public int Calls => Volatile.Read(ref _calls);
+    public int Reads => Volatile.Read(ref _reads);
 
     public bool Down { get; set; }
 
-    public ValueTask<bool> IsRevokedAsync(string tokenId, string? sessionId, CancellationToken cancellationToken)
+    /// <summary>Runs once, before the next <see cref="TryAdvanceAsync"/> reaches the store.</summary>
+    public Func<Task>? BeforeAdvance
     {
-        Enter();
-        return inner.IsRevokedAsync(tokenId, sessionId, cancellationToken);
+        get => Volatile.Read(ref _beforeAdvance);
+        set => Volatile.Write(ref _beforeAdvance, value);
     }
 
-    public ValueTask RevokeTokenAsync(string tokenId, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    /// <summary>Runs once, after the next <see cref="FindAsync"/> has read the store and before it returns.</summary>
+    public Func<Task>? AfterFind
     {
-        Enter();
-        return inner.RevokeTokenAsync(tokenId, expiresAt, cancellationToken);
+        get => Volatile.Read(ref _afterFind);
+        set => Volatile.Write(ref _afterFind, value);
     }
 
-    public ValueTask RevokeSessionAsync(string sessionId, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    public ValueTask<IReadOnlyList<string>> AddAsync(UserKeyedSession session, int maxSessionsPerUser, CancellationToken cancellationToken)
     {
-        Enter();
-        return inner.RevokeSessionAsync(sessionId, expiresAt, cancellationToken);
+        ThrowIfDown();
+        return inner.AddAsync(session, maxSessionsPerUser, cancellationToken);
     }
 
-    public ValueTask<DateTimeOffset?> TryConsumeAsync(string tokenId, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    public async ValueTask<UserKeyedSession?> FindAsync(string sessionId, CancellationToken cancellationToken)
     {
-        Enter();
-        return inner.TryConsumeAsync(tokenId, now, expiresAt, cancellationToken);
+        Interlocked.Increment(ref _reads);
+        ThrowIfDown();
+        var found = await inner.FindAsync(sessionId, cancellationToken);
+        if (Interlocked.Exchange(ref _afterFind, null) is { } hook)
+        {
+            await hook();
+        }
+
+        return found;
     }
 
-    private void Enter()
+    public ValueTask<IReadOnlyList<UserKeyedSession>> ListAsync(string userId, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _calls);
+        ThrowIfDown();
+        return inner.ListAsync(userId, cancellationToken);
+    }
+
+    public async ValueTask<bool> TryAdvanceAsync(string sessionId, long expectedGeneration, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _beforeAdvance, null) is { } hook)
+        {
+            await hook();
+        }
+
+        ThrowIfDown();
+        return await inner.TryAdvanceAsync(sessionId, expectedGeneration, now, cancellationToken);
+    }
+
+    public ValueTask<bool> RemoveAsync(string userId, string sessionId, CancellationToken cancellationToken)
+    {
+        ThrowIfDown();
+        return inner.RemoveAsync(userId, sessionId, cancellationToken);
+    }
+
+    public ValueTask<IReadOnlyList<string>> RemoveAllAsync(string userId, string? exceptSessionId, CancellationToken cancellationToken)
+    {
+        ThrowIfDown();
+        return inner.RemoveAllAsync(userId, exceptSessionId, cancellationToken);
+    }
+
+    public ValueTask<int> RemoveExpiredAsync(DateTimeOffset now, DateTimeOffset inactiveSince, CancellationToken cancellationToken)
+    {
+        ThrowIfDown();
+        return inner.RemoveExpiredAsync(now, inactiveSince, cancellationToken);
+    }
+
+    private void ThrowIfDown()
+    {
         if (Down)
         {
-            throw new IOException("revocation store unreachable");
+            throw new IOException("session store unreachable");
+        }
+    }
+}
+
+/// <summary>The in-memory denylist underneath; counts reads, and can fail like an unreachable database.</summary>
+public sealed class ControlledRevokedTokenStore(IRevokedTokenStore inner) : IRevokedTokenStore
+{
+    private int _reads;
+
+    public int Reads => Volatile.Read(ref _reads);
+
+    public bool Down { get; set; }
+
+    public ValueTask<bool> RevokeAsync(string userId, string tokenId, DateTimeOffset expiresAt, int maxPerUser, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ThrowIfDown();
+        return inner.RevokeAsync(userId, tokenId, expiresAt, maxPerUser, now, cancellationToken);
+    }
+
+    public ValueTask<IReadOnlyCollection<string>> ListAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _reads);
+        ThrowIfDown();
+        return inner.ListAsync(userId, now, cancellationToken);
+    }
+
+    public ValueTask<int> RemoveExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ThrowIfDown();
+        return inner.RemoveExpiredAsync(now, cancellationToken);
+    }
+
+    private void ThrowIfDown()
+    {
+        if (Down)
+        {
+            throw new IOException("denylist unreachable");
         }
     }
 }

@@ -55,6 +55,16 @@ public static class Tokens
         return $"{Encode(header.ToJsonString(AsIssued))}.{parts[1]}.{parts[2]}";
     }
 
+    /// <summary>
+    /// The token with the first character of its kid's tag flipped: all six bits of that character count, so the kid stays
+    /// canonical and only the tag is wrong.
+    /// </summary>
+    public static string WithForgedTag(string token) => WithKid(token, kid =>
+    {
+        var at = kid.LastIndexOf('.') + 1;
+        return kid[..at] + (kid[at] == 'A' ? 'B' : 'A') + kid[(at + 1)..];
+    });
+
     /// <summary>The decoded JSON of a token's header (0) or payload (1), as text.</summary>
     public static string Json(string token, int segment) => Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token.Split('.')[segment]));
 
