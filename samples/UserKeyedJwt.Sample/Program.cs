@@ -8,10 +8,8 @@ using UserKeyedJwt.Sample.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 
-// Users on SQLite (ConnectionStrings:Sample) by default, on PostgreSQL when ConnectionStrings:Users is set; chosen when the
-// context is first configured, so that settings added by a test host are seen too.
-builder.Services.AddDbContext<SampleDbContext>((services, options) =>
-    SampleDatabase.Configure(options, services.GetRequiredService<IConfiguration>(), services.GetRequiredService<IHostEnvironment>()));
+// Users and sessions on SQLite (ConnectionStrings:Sample) by default, on PostgreSQL when ConnectionStrings:Users is set.
+builder.Services.AddSampleDatabase();
 
 builder.Services
     .AddIdentityCore<SampleUser>(options =>
@@ -32,6 +30,9 @@ builder.Services.AddOptions<UserKeyedJwtOptions>().BindConfiguration(UserKeyedJw
 builder.Services.AddSingleton<IConfigureOptions<UserKeyedJwtOptions>, SampleServerSecret>();
 builder.Services.AddOptions<UserKeyedJwtBearerOptions>().BindConfiguration(UserKeyedJwtBearerOptions.SectionName);
 builder.Services.AddOptions<UserKeyedSessionOptions>().BindConfiguration(UserKeyedSessionOptions.SectionName);
+
+// Sessions and the jti denylist live beside the users, so every node sees the same ones and a restart keeps them.
+builder.Services.AddUserKeyedJwtEntityFrameworkCoreStores<SampleDbContext>();
 
 // Cross-node key-cache invalidation on Redis pub/sub, also when ConnectionStrings:Redis is set (optional settings in
 // UserKeyedJwt:RedisInvalidation: Channel, HeartbeatInterval, HeartbeatTimeout, Timeout).

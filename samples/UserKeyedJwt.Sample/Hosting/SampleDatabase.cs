@@ -28,19 +28,19 @@ internal static partial class SampleDatabase
     private const int SchemaLockTimeoutSeconds = 120;
 
     /// <summary>
-    /// Chooses the provider when the context is first configured (so that settings added by a test host are seen):
-    /// PostgreSQL when <c>ConnectionStrings:Users</c> is set, otherwise SQLite from <c>ConnectionStrings:Sample</c>.
+    /// Registers the context of each provider, and <see cref="SampleDbContext"/> as the one the configuration chooses:
+    /// PostgreSQL when <c>ConnectionStrings:Users</c> is set, otherwise SQLite from <c>ConnectionStrings:Sample</c>. The choice
+    /// is made per scope, so that settings added by a test host are seen.
     /// </summary>
-    public static void Configure(DbContextOptionsBuilder options, IConfiguration configuration, IHostEnvironment environment)
+    public static void AddSampleDatabase(this IServiceCollection services)
     {
-        if (PostgreSqlConnectionString(configuration) is { } postgreSql)
-        {
-            options.UseNpgsql(postgreSql);
-        }
-        else
-        {
-            options.UseSqlite(ConnectionString(configuration, environment));
-        }
+        services.AddDbContext<SqliteSampleDbContext>(static (sp, options) =>
+            options.UseSqlite(ConnectionString(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IHostEnvironment>())));
+        services.AddDbContext<PostgreSqlSampleDbContext>(static (sp, options) =>
+            options.UseNpgsql(PostgreSqlConnectionString(sp.GetRequiredService<IConfiguration>())));
+        services.AddScoped<SampleDbContext>(static sp => PostgreSqlConnectionString(sp.GetRequiredService<IConfiguration>()) is null
+            ? sp.GetRequiredService<SqliteSampleDbContext>()
+            : sp.GetRequiredService<PostgreSqlSampleDbContext>());
     }
 
     /// <summary>The PostgreSQL connection string (<c>ConnectionStrings:Users</c>), or null when the sample runs on SQLite.</summary>
@@ -82,7 +82,7 @@ internal static partial class SampleDatabase
     }
 
     /// <summary>
-    /// Checks the server secret first (so a misconfigured app creates nothing), creates the schema, seeds the admin. On
+    /// Checks the server secret first (so a misconfigured app creates nothing), applies the migrations, seeds the admin. On
     /// PostgreSQL both happen under an advisory lock, so several nodes may start at once against one empty database.
     /// </summary>
     public static async Task InitializeAsync(WebApplication app)
@@ -94,14 +94,14 @@ internal static partial class SampleDatabase
         if (!db.Database.IsNpgsql())
         {
             LogUserStore(app.Logger, "SQLite", ConnectionStringName);
-            await db.Database.EnsureCreatedAsync();
+            await db.Database.MigrateAsync();
             await SeedAdminAsync(scope.ServiceProvider, app.Configuration, app.Logger);
             return;
         }
 
         LogUserStore(app.Logger, "PostgreSQL", PostgreSqlConnectionStringName);
         await using var schemaLock = await LockSchemaAsync(db, app.Logger);
-        await db.Database.EnsureCreatedAsync();
+        await db.Database.MigrateAsync();
         await SeedAdminAsync(scope.ServiceProvider, app.Configuration, app.Logger);
     }
 

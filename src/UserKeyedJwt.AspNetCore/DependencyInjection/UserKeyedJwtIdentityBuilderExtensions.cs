@@ -34,7 +34,8 @@ public static class UserKeyedJwtIdentityBuilderExtensions
     /// <item><see cref="UserKeyedUserManager{TUser}"/> becomes the user manager (unless one derived from it is registered
     /// already), so permission changes rotate the stamp and every update reaches the key cache at once;</item>
     /// <item><see cref="IUserTokenService{TUser}"/> issues tokens, and <see cref="IUserSessionService{TUser}"/> runs sessions
-    /// (<c>AddUserKeyedJwtSessions()</c>, with the in-memory revocation store unless another is registered).</item>
+    /// (<c>AddUserKeyedJwtSessions()</c>, with the in-memory session store and denylist unless others are registered, such as
+    /// <c>UserKeyedJwt.EntityFrameworkCore</c>'s).</item>
     /// </list>
     /// Startup fails, naming the problem, when a later registration replaces the user manager or the store keeps no
     /// security stamp. Calling this twice is harmless.
@@ -66,8 +67,8 @@ public static class UserKeyedJwtIdentityBuilderExtensions
             services.AddUserKeyedJwt();
         }
 
-        // Sessions (refresh rotation, logout by sid) come with the Identity integration: their check costs nothing until a
-        // session is revoked, and the in-memory store is replaced by AddUserKeyedJwtRedis when several nodes validate.
+        // Sessions (refresh rotation, logout) come with the Identity integration; several nodes share them through a database
+        // store, such as UserKeyedJwt.EntityFrameworkCore's, which replaces the in-memory one.
         services.AddUserKeyedJwtSessions();
 
         var options = services.AddOptions<UserKeyedIdentityOptions<TUser>>();

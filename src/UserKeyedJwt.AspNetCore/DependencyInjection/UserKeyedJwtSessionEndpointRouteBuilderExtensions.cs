@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using UserKeyedJwt;
 using UserKeyedJwt.AspNetCore;
 using UserKeyedJwt.AspNetCore.Sessions;
 
@@ -15,7 +16,7 @@ public static class UserKeyedJwtSessionEndpointRouteBuilderExtensions
     /// <list type="bullet">
     /// <item><c>POST refresh</c> <c>{"refreshToken"}</c>: 200 with the session's next pair
     /// <c>{"accessToken","expiresIn","tokenType","refreshToken","refreshExpiresIn"}</c>; 401 when the token is expired, of an
-    /// ended session, reused or of the wrong purpose; 400 without a token.</item>
+    /// ended session, reused or of the wrong purpose; 503 when a store failed; 400 without a token.</item>
     /// <item><c>POST logout</c>: 204; the caller's session ends, the user's others stay.</item>
     /// <item><c>POST logout-others</c>: 204; every other session of the user ends, the caller's stays as it is.</item>
     /// <item><c>POST logout-all</c>: 204; every session of the user ends.</item>
@@ -85,10 +86,16 @@ public static class UserKeyedJwtSessionEndpointRouteBuilderExtensions
             return TypedResults.Problem(title: "The refreshToken field is required.", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        var tokens = await sessions.RefreshAsync(request.RefreshToken, cancellationToken).ConfigureAwait(false);
-        return tokens is null
-            ? TypedResults.Problem(title: "The refresh token is not valid. Sign in again.", statusCode: StatusCodes.Status401Unauthorized)
-            : TypedResults.Ok(TokenPairResponse.From(tokens));
+        var result = await sessions.RefreshAsync(request.RefreshToken, cancellationToken).ConfigureAwait(false);
+        if (result.Tokens is { } tokens)
+        {
+            return TypedResults.Ok(TokenPairResponse.From(tokens));
+        }
+
+        // An outage is not the client's fault: it keeps its refresh token and tries again, rather than signing in again.
+        return result.FailureReason == TokenFailureReason.StoreUnavailable
+            ? TypedResults.Problem(title: "The session store is unavailable. Try again later.", statusCode: StatusCodes.Status503ServiceUnavailable)
+            : TypedResults.Problem(title: "The refresh token is not valid. Sign in again.", statusCode: StatusCodes.Status401Unauthorized);
     }
 
     private static async Task<Results<NoContent, NotFound>> EndAsync<TUser>(string id, HttpContext context, IUserSessionService<TUser> sessions)

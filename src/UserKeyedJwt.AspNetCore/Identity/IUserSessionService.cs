@@ -18,10 +18,10 @@ public interface IUserSessionService<TUser>
     Task<SessionTokens> SignInAsync(TUser user, string? device = null, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Redeems <paramref name="refreshToken"/> and returns its session's next pair, or <see langword="null"/> when the token is
-    /// not valid, its session has ended, or the user's key inputs changed. A refresh token of an older generation ends its session.
+    /// Redeems <paramref name="refreshToken"/>: the session's next pair, or why there is none (the token is not valid, its
+    /// session has ended, the user's key inputs changed, or a store failed). A refresh token of an older generation ends its session.
     /// </summary>
-    Task<SessionTokens?> RefreshAsync(string refreshToken, CancellationToken cancellationToken = default);
+    Task<RefreshResult> RefreshAsync(string refreshToken, CancellationToken cancellationToken = default);
 
     /// <summary>Ends the session of the authenticated <paramref name="principal"/>; a token without a session is put on the denylist.</summary>
     Task LogoutAsync(ClaimsPrincipal principal, CancellationToken cancellationToken = default);

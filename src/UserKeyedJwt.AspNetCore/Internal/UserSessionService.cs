@@ -27,11 +27,8 @@ internal sealed class UserSessionService<TUser>(
         return await sessions.StartAsync(inputs, claims, device, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<SessionTokens?> RefreshAsync(string refreshToken, CancellationToken cancellationToken = default)
-    {
-        var result = await sessions.RefreshAsync(refreshToken, ClaimsAsync, cancellationToken).ConfigureAwait(false);
-        return result.Tokens;
-    }
+    public Task<RefreshResult> RefreshAsync(string refreshToken, CancellationToken cancellationToken = default) =>
+        sessions.RefreshAsync(refreshToken, ClaimsAsync, cancellationToken);
 
     public async Task LogoutAsync(ClaimsPrincipal principal, CancellationToken cancellationToken = default)
     {

@@ -70,13 +70,13 @@ internal static partial class Log
     [LoggerMessage(EventId = 1102, EventName = "RefreshWithinGraceWindow", Level = LogLevel.Information, Message = "Session {SessionId} of user {UserId}: the previous refresh token was redeemed again {SinceLastRefresh} after the last refresh, within the grace window.")]
     public static partial void RefreshWithinGraceWindow(ILogger logger, string userId, string sessionId, TimeSpan sinceLastRefresh);
 
-    [LoggerMessage(EventId = 1103, EventName = "SessionRefreshed", Level = LogLevel.Debug, Message = "Session {SessionId} of user {UserId} refreshed to generation {Generation}.")]
+    [LoggerMessage(EventId = 1109, EventName = "SessionRefreshed", Level = LogLevel.Debug, Message = "Session {SessionId} of user {UserId} refreshed to generation {Generation}.")]
     public static partial void SessionRefreshed(ILogger logger, string userId, string sessionId, long generation);
 
     [LoggerMessage(EventId = 1104, EventName = "SessionEnded", Level = LogLevel.Information, Message = "Session {SessionId} of user {UserId} ended by {EndedBy}: {Reason}.")]
     public static partial void SessionEnded(ILogger logger, string userId, string sessionId, string endedBy, string reason);
 
-    [LoggerMessage(EventId = 1105, EventName = "SessionCapReached", Level = LogLevel.Information, Message = "User {UserId} reached {MaxSessions} sessions; the session refreshed longest ago ends.")]
+    [LoggerMessage(EventId = 1110, EventName = "SessionCapReached", Level = LogLevel.Information, Message = "User {UserId} reached {MaxSessions} sessions; the session refreshed longest ago ends.")]
     public static partial void SessionCapReached(ILogger logger, string userId, int maxSessions);
 
     [LoggerMessage(EventId = 1106, EventName = "TokenRevokedById", Level = LogLevel.Information, Message = "Token {TokenId} of user {UserId} revoked on its own.")]

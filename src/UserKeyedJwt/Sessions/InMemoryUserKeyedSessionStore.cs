@@ -57,10 +57,12 @@ public sealed class InMemoryUserKeyedSessionStore : IUserKeyedSessionStore
             }
 
             _sessions.Add(session.Id, session);
+
+            // The new session is never the one to go, even when it ties the others' last refresh.
             var removed = _sessions.Values
-                .Where(s => s.UserId == session.UserId)
+                .Where(s => s.UserId == session.UserId && s.Id != session.Id)
                 .OrderByDescending(s => s.LastRefreshedAt)
-                .Skip(maxSessionsPerUser)
+                .Skip(maxSessionsPerUser - 1)
                 .Select(s => s.Id)
                 .ToList();
             foreach (var id in removed)

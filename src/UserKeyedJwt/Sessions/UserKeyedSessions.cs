@@ -114,11 +114,26 @@ public sealed class UserKeyedSessions
             return Refused(userId, sessionId, TokenFailureReason.KeyInputsChanged);
         }
 
+        if (found.RevokedTokenIds!.Contains(token.Id))
+        {
+            return Refused(userId, sessionId, TokenFailureReason.TokenRevoked);
+        }
+
         var now = WholeSeconds(_time.GetUtcNow());
         var session = found.Session!;
-        if (session.Generation != generation || !await _store.TryAdvanceAsync(sessionId, generation, now, cancellationToken).ConfigureAwait(false))
+        try
         {
-            return await RedeemAgainAsync(found.Inputs!, sessionId, generation, now, claims, cancellationToken).ConfigureAwait(false);
+            if (session.Generation != generation || !await BoundedAsync(ct => _store.TryAdvanceAsync(sessionId, generation, now, ct), cancellationToken).ConfigureAwait(false))
+            {
+                return await RedeemAgainAsync(found.Inputs!, sessionId, generation, now, claims, cancellationToken).ConfigureAwait(false);
+            }
+        }
+#pragma warning disable CA1031 // Whatever the store throws, the refresh is refused as StoreUnavailable: fail closed.
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
+        {
+            Log.UserStoreFailed(_logger, userId, "sessions", ex.GetType().FullName ?? ex.GetType().Name);
+            return Refused(userId, sessionId, TokenFailureReason.StoreUnavailable);
         }
 
         _metrics.Refresh("redeemed");
@@ -193,7 +208,7 @@ public sealed class UserKeyedSessions
     /// <summary>A redemption whose compare-and-set found another generation: a parallel refresh in the grace window, or reuse.</summary>
     private async Task<RefreshResult> RedeemAgainAsync(UserKeyInputs inputs, string sessionId, long generation, DateTimeOffset now, Func<UserKeyInputs, CancellationToken, ValueTask<IEnumerable<Claim>>>? claims, CancellationToken cancellationToken)
     {
-        var latest = await _store.FindAsync(sessionId, cancellationToken).ConfigureAwait(false);
+        var latest = await BoundedAsync(ct => _store.FindAsync(sessionId, ct), cancellationToken).ConfigureAwait(false);
         if (latest is null || latest.UserId != inputs.UserId || latest.ExpiresAt <= now)
         {
             return Refused(inputs.UserId, sessionId, TokenFailureReason.SessionEnded);
@@ -212,12 +227,21 @@ public sealed class UserKeyedSessions
         // RFC 9700 §4.14.2: an older refresh token means one of two holders has a stolen one, and the server cannot tell which.
         _metrics.Refresh("reused");
         Log.RefreshTokenReused(_logger, inputs.UserId, sessionId, generation, latest.Generation);
-        if (await _store.RemoveAsync(inputs.UserId, sessionId, cancellationToken).ConfigureAwait(false))
+        if (await BoundedAsync(ct => _store.RemoveAsync(inputs.UserId, sessionId, ct), cancellationToken).ConfigureAwait(false))
         {
             Ended(inputs.UserId, [sessionId], "the library", "reused");
         }
 
         return RefreshResult.Reused();
+    }
+
+    // A refresh's writes are bounded like the reads: a store that hangs cannot hold the request past the timeout.
+    private async ValueTask<T> BoundedAsync<T>(Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource(_options.StoreTimeout, _time);
+        using var link = cancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), timeout);
+        var pending = call(timeout.Token);
+        return pending.IsCompleted ? await pending.ConfigureAwait(false) : await pending.AsTask().WaitAsync(timeout.Token).ConfigureAwait(false);
     }
 
     private SessionTokens Issue(UserKeyInputs user, UserKeyedSession session, IEnumerable<Claim>? claims, DateTimeOffset now)

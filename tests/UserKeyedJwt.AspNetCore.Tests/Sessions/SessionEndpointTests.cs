@@ -74,6 +74,24 @@ public sealed class SessionEndpointTests(SampleApp app) : IClassFixture<SampleAp
     }
 
     [Fact]
+    public async Task Refresh_StoreWriteFails_Returns503_AndTheRefreshTokenStillWorksAfterwards()
+    {
+        await using var own = SampleApp.Create();
+        using var api = own.Api();
+        var pair = await api.LoginPairAsync(await api.NewUserAsync());
+        own.Sessions!.FailWrites = true;
+
+        using (var response = await api.PostAsync("/auth/refresh", new { refreshToken = pair.Refresh }))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+
+        own.Sessions.FailWrites = false;
+        Assert.Equal(HttpStatusCode.OK, (await api.RefreshAsync(pair.Refresh)).Status);
+    }
+
+    [Fact]
     public async Task Logout_Returns204_RevokesThisSessionOnly()
     {
         using var api = app.Api();

@@ -4,13 +4,16 @@ namespace UserKeyedJwt.AspNetCore.Tests.Support;
 
 /// <summary>
 /// Wraps the app's real <see cref="IUserKeyedSessionStore"/>: keeps every session it adds or returns, so the log scan knows
-/// each session's secret and the keys derived from it.
+/// each session's secret and the keys derived from it. <see cref="FailWrites"/> makes a refresh's write fail as an
+/// unreachable database would.
 /// </summary>
 public sealed class RecordingSessionStore(IUserKeyedSessionStore inner) : IUserKeyedSessionStore
 {
     private readonly ConcurrentQueue<UserKeyedSession> _seen = new();
 
     public IReadOnlyCollection<UserKeyedSession> Seen => _seen;
+
+    public bool FailWrites { get; set; }
 
     public ValueTask<IReadOnlyList<string>> AddAsync(UserKeyedSession session, int maxSessionsPerUser, CancellationToken cancellationToken)
     {
@@ -31,7 +34,8 @@ public sealed class RecordingSessionStore(IUserKeyedSessionStore inner) : IUserK
 
     public ValueTask<IReadOnlyList<UserKeyedSession>> ListAsync(string userId, CancellationToken cancellationToken) => inner.ListAsync(userId, cancellationToken);
 
-    public ValueTask<bool> TryAdvanceAsync(string sessionId, long expectedGeneration, DateTimeOffset now, CancellationToken cancellationToken) => inner.TryAdvanceAsync(sessionId, expectedGeneration, now, cancellationToken);
+    public ValueTask<bool> TryAdvanceAsync(string sessionId, long expectedGeneration, DateTimeOffset now, CancellationToken cancellationToken) =>
+        FailWrites ? ValueTask.FromException<bool>(new IOException("database unreachable")) : inner.TryAdvanceAsync(sessionId, expectedGeneration, now, cancellationToken);
 
     public ValueTask<bool> RemoveAsync(string userId, string sessionId, CancellationToken cancellationToken) => inner.RemoveAsync(userId, sessionId, cancellationToken);
 

@@ -4,8 +4,8 @@ namespace UserKeyedJwt.ScaleOut.Tests.Support;
 
 /// <summary>
 /// The core's log events in a node's captured output (console, simple single-line format, <c>UserKeyedJwt</c> at Trace):
-/// what the node did, read from what it logged. A store read is event 1014 (<c>UserStoreRead</c>), one per lookup whatever
-/// its outcome; a validation is 1001 (validated), 1002 or 1003 (rejected); the invalidation bus state is the last 1013
+/// what the node did, read from what it logged. A store read is event 1014 (<c>UserStoreRead</c>) of the users store, one
+/// per key derivation whatever its outcome (the sessions and denylist reads of the same derivation are not counted again); a validation is 1001 (validated), 1002 or 1003 (rejected); the invalidation bus state is the last 1013
 /// (<c>InvalidationBusStateChanged</c>) since the process started.
 /// </summary>
 public static partial class NodeLog
@@ -23,7 +23,7 @@ public static partial class NodeLog
         {
             switch (EventId(line, out _))
             {
-                case UserStoreRead:
+                case UserStoreRead when line.Contains("Read the users store", StringComparison.Ordinal):
                     reads++;
                     break;
                 case TokenValidated:

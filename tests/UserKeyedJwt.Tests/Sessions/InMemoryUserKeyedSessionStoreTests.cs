@@ -50,6 +50,16 @@ public sealed class InMemoryUserKeyedSessionStoreTests
     }
 
     [Fact]
+    public async Task Add_BeyondTheCap_OnATie_KeepsTheNewSession()
+    {
+        var store = new InMemoryUserKeyedSessionStore(new FakeTimeProvider(Now));
+        await store.AddAsync(Session("first", "u1"), 1, Ct);
+
+        Assert.Equal(["first"], await store.AddAsync(Session("second", "u1"), 1, Ct));
+        Assert.NotNull(await store.FindAsync("second", Ct));
+    }
+
+    [Fact]
     public async Task Remove_AnotherUsersSession_IsRefused()
     {
         var store = new InMemoryUserKeyedSessionStore(new FakeTimeProvider(Now));

@@ -208,6 +208,49 @@ public sealed class UserKeyedSessionsTests
     }
 
     [Fact]
+    public async Task Refresh_OfARefreshTokenOnTheDenylist_IsRefusedAsRevoked()
+    {
+        using var f = new SessionFixture();
+        var tokens = await f.StartAsync(f.AddUser());
+        Assert.True(await f.Sessions.RevokeTokenAsync("user-1", tokens.RefreshToken.TokenId, tokens.RefreshToken.ExpiresAt, Ct));
+
+        Assert.Equal(TokenFailureReason.TokenRevoked, (await f.RefreshAsync(tokens.RefreshToken.Token)).FailureReason);
+        Assert.Equal(0, (await f.Store.FindAsync(tokens.Session.Id, Ct))!.Generation);
+    }
+
+    [Fact]
+    public async Task Refresh_StoreWriteFails_IsRefusedAsStoreUnavailable_AndTheTokenStillRedeemsLater()
+    {
+        using var f = new SessionFixture();
+        var tokens = await f.StartAsync(f.AddUser());
+        f.Store.BeforeAdvance = () => throw new IOException("session store unreachable");
+
+        Assert.Equal(TokenFailureReason.StoreUnavailable, (await f.RefreshAsync(tokens.RefreshToken.Token)).FailureReason);
+        Assert.Contains(f.Logs.GetSnapshot(), r => r.Id.Id == 1004);
+        Assert.True((await f.RefreshAsync(tokens.RefreshToken.Token)).Succeeded);
+    }
+
+    [Fact]
+    public async Task Refresh_StoreWriteHangs_IsRefusedWithinTheStoreTimeout()
+    {
+        using var f = new SessionFixture(core: o => o.StoreTimeout = TimeSpan.FromSeconds(2));
+        var tokens = await f.StartAsync(f.AddUser());
+        var hang = new TaskCompletionSource();
+        f.Store.BeforeAdvance = () => hang.Task;
+
+        var refresh = f.RefreshAsync(tokens.RefreshToken.Token);
+        while (!refresh.IsCompleted && f.Time.GetUtcNow() < CoreFixture.Start.AddSeconds(10))
+        {
+            await Task.Delay(10, Ct);
+            f.Time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.True(refresh.IsCompleted, "the refresh waited past the store timeout");
+        Assert.Equal(TokenFailureReason.StoreUnavailable, (await refresh).FailureReason);
+        hang.SetResult();
+    }
+
+    [Fact]
     public async Task End_EndsThisSessionOnly_AndNotAnotherUsersSession()
     {
         using var f = new SessionFixture();
@@ -269,7 +312,7 @@ public sealed class UserKeyedSessionsTests
         Assert.Null(await f.AccessAsync(oldest.AccessToken.Token));
         Assert.Null(await f.AccessAsync(newest.AccessToken.Token));
         Assert.Equal([newest.Session.Id, oldest.Session.Id], (await f.Sessions.ListAsync("user-1", Ct)).Select(s => s.Id));
-        Assert.Contains(f.Logs.GetSnapshot(), r => r.Id.Id == 1105);
+        Assert.Contains(f.Logs.GetSnapshot(), r => r.Id.Id == 1110);
         Assert.Contains(ended.GetMeasurementSnapshot(), m => (string)m.Tags["reason"]! == "cap");
     }
 
