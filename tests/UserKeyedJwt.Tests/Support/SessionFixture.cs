@@ -31,7 +31,7 @@ public sealed class SessionFixture : IDisposable
         {
             o.Issuer = "https://issuer.test";
             o.Audience = "api.test";
-            o.ServerSecrets.Add(new ServerSecretOptions { Id = "s1", Secret = CoreFixture.NewSecret() });
+            o.ServerSecrets.Add(new ServerSecretOptions { Id = "s1", Secret = ServerSecret });
             core?.Invoke(o);
         });
         services.AddUserKeyedJwtSessions(o => configure?.Invoke(o));
@@ -45,6 +45,8 @@ public sealed class SessionFixture : IDisposable
     }
 
     public IMeterFactory MeterFactory { get; }
+
+    public string ServerSecret { get; } = CoreFixture.NewSecret();
 
     public FakeTimeProvider Time { get; }
 
@@ -90,6 +92,11 @@ public sealed class SessionFixture : IDisposable
         await AccessAsync(tokens.AccessToken.Token) is null
         || await RefreshValidAsync(tokens.RefreshToken.Token) is null
         || (await RefreshAsync(tokens.RefreshToken.Token)).Succeeded;
+
+    /// <summary>The key a token of <paramref name="session"/> (or, without one, of the user alone) is signed under, from the document.</summary>
+    public byte[] KeyOf(UserKeyInputs user, TokenPurpose purpose, UserKeyedSession? session) => session is null
+        ? Shared.SpecKeyDerivation.DeriveKey(Convert.FromBase64String(ServerSecret), user, purpose)
+        : Shared.SpecKeyDerivation.DeriveSessionKey(Convert.FromBase64String(ServerSecret), user, purpose, session.Id, session.Secret);
 
     public void Dispose() => _provider.Dispose();
 }
