@@ -28,4 +28,16 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2009, EventName = "LogoutFellBackToRevokeAll", Level = LogLevel.Warning, Message = "A token of user {UserId} without a session could not be put on the denylist; every token of the user is revoked instead.")]
     public static partial void LogoutFellBackToRevokeAll(ILogger logger, string userId);
+
+    [LoggerMessage(EventId = 2101, EventName = "IdentityApiSignInRefused", Level = LogLevel.Information, Message = "Identity API sign-in of user {UserId} refused: {Outcome}.")]
+    public static partial void IdentityApiSignInRefused(ILogger logger, string userId, string outcome);
+
+    [LoggerMessage(EventId = 2102, EventName = "IdentityApiSignInUnknownUser", Level = LogLevel.Debug, Message = "Identity API sign-in refused: no user has that user name.")]
+    public static partial void IdentityApiSignInUnknownUser(ILogger logger);
+
+    [LoggerMessage(EventId = 2103, EventName = "IdentityApiUserLockedOut", Level = LogLevel.Warning, Message = "User {UserId} is locked out after a failed {Attempt}; the user's sessions stay.")]
+    public static partial void IdentityApiUserLockedOut(ILogger logger, string userId, string attempt);
+
+    [LoggerMessage(EventId = 2104, EventName = "IdentityApiPasswordChangeRefused", Level = LogLevel.Information, Message = "Identity API password change of user {UserId} refused: {Reason}.")]
+    public static partial void IdentityApiPasswordChangeRefused(ILogger logger, string userId, string reason);
 }
