@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
 using UserKeyedJwt;
 using UserKeyedJwt.AspNetCore;
 using UserKeyedJwt.Sample.Data;
@@ -11,16 +12,16 @@ var builder = WebApplication.CreateBuilder(args);
 // Users and sessions on SQLite (ConnectionStrings:Sample) by default, on PostgreSQL when ConnectionStrings:Users is set.
 builder.Services.AddSampleDatabase();
 
+// AddIdentityApiEndpoints' counterpart: Identity, its token providers, and UserKeyedJwt's bearer scheme as the default.
 builder.Services
-    .AddIdentityCore<SampleUser>(options =>
+    .AddUserKeyedIdentityApiEndpoints<SampleUser>(options =>
     {
         options.User.RequireUniqueEmail = true;
         options.Password.RequiredLength = 10;
         options.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
     })
     .AddRoles<IdentityRole>()
-    .AddEntityFrameworkStores<SampleDbContext>()
-    .AddUserKeyedJwt();
+    .AddEntityFrameworkStores<SampleDbContext>();
 
 // Identity's PBKDF2 cost unless Identity:PasswordHasher:IterationCount lowers it: a setting for tests and load tests only.
 builder.Services.AddOptions<PasswordHasherOptions>().BindConfiguration("Identity:PasswordHasher");
@@ -38,18 +39,33 @@ builder.Services.AddUserKeyedJwtEntityFrameworkCoreStores<SampleDbContext>();
 // UserKeyedJwt:RedisInvalidation: Channel, HeartbeatInterval, HeartbeatTimeout, Timeout).
 SampleInvalidation.AddIfConfigured(builder);
 
-builder.Services.AddAuthentication(UserKeyedJwtDefaults.AuthenticationScheme).AddUserKeyedJwtBearer();
 builder.Services.AddAuthorizationBuilder().AddPolicy(AdminEndpoints.Policy, policy => policy.RequireRole(SampleDatabase.AdminRole));
-builder.Services.AddSingleton<UnknownUserPasswordHash>();
 builder.Services.AddProblemDetails();
+
+// Identity's mail as JSON files in Sample:MailPickupFolder: a development stand-in for an SMTP sender.
+builder.Services.AddSingleton<IEmailSender<SampleUser>, MailPickupEmailSender>();
+
+// The OpenAPI document of every endpoint at /openapi/v1.json, and in Development an API page at /scalar.
+builder.Services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecurityScheme>());
 
 var app = builder.Build();
 await SampleDatabase.InitializeAsync(app);
 SampleInvalidation.Start(app);
 
+// The demo page (wwwroot): plain HTML and JavaScript, served from the same origin as the API.
+app.UseDefaultFiles();
+app.UseStaticFiles();
+
 app.UseAuthentication();
 app.UseAuthorization();
-app.MapAuthEndpoints();
+app.MapOpenApi();
+if (app.Environment.IsDevelopment())
+{
+    app.MapScalarApiReference();
+}
+
+// MapIdentityApi's routes under /identity, with logouts and the sessions list; the access tokens are user-keyed JWTs.
+app.MapGroup("/identity").MapUserKeyedIdentityApi<SampleUser>();
 app.MapMeEndpoints();
 app.MapAdminEndpoints();
 

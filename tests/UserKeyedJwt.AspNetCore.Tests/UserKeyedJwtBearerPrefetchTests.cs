@@ -30,7 +30,7 @@ public sealed class UserKeyedJwtBearerPrefetchTests
         Assert.Equal(user.Id, me.GetProperty("id").GetString());
 
         // Revoked: the password change rotates the key inputs; the prefetch finds a different fingerprint.
-        Assert.Equal(HttpStatusCode.NoContent, await api.StatusAsync(HttpMethod.Post, "/me/password", token, new { currentPassword = user.Password, newPassword = user.Password + "2" }));
+        Assert.Equal(HttpStatusCode.OK, await api.StatusAsync(HttpMethod.Post, $"{Api.Identity}/manage/info", token, new { oldPassword = user.Password, newPassword = user.Password + "2" }));
         using var revoked = await api.SendAsync(HttpMethod.Get, "/me", token);
         Assert.Equal(HttpStatusCode.Unauthorized, revoked.StatusCode);
         Assert.Equal("Bearer error=\"invalid_token\"", Assert.Single(revoked.Headers.WwwAuthenticate).ToString());

@@ -11,8 +11,6 @@ internal static class MeEndpoints
     {
         app.MapGet("/me", GetAsync).RequireAuthorization();
         app.MapPut("/me/profile", UpdateProfileAsync).RequireAuthorization();
-        app.MapPost("/me/password", ChangePasswordAsync).RequireAuthorization();
-        app.MapPost("/me/email", ChangeEmailAsync).RequireAuthorization();
     }
 
     private static async Task<IResult> GetAsync(ClaimsPrincipal principal, UserManager<SampleUser> users)
@@ -43,54 +41,6 @@ internal static class MeEndpoints
 
         user.DisplayName = string.IsNullOrWhiteSpace(request.DisplayName) ? null : request.DisplayName.Trim();
         var result = await users.UpdateAsync(user);
-        return result.Succeeded ? TypedResults.NoContent() : Problems.From(result);
-    }
-
-    // Identity rotates the security stamp and the password hash changes: every earlier token dies.
-    private static async Task<IResult> ChangePasswordAsync(ChangePasswordRequest request, ClaimsPrincipal principal, UserManager<SampleUser> users)
-    {
-        if (string.IsNullOrEmpty(request.CurrentPassword))
-        {
-            return Problems.Required("currentPassword");
-        }
-
-        if (string.IsNullOrEmpty(request.NewPassword))
-        {
-            return Problems.Required("newPassword");
-        }
-
-        var user = await FindAsync(principal, users);
-        if (user is null)
-        {
-            return TypedResults.Unauthorized();
-        }
-
-        var result = await users.ChangePasswordAsync(user, request.CurrentPassword, request.NewPassword);
-        return result.Succeeded ? TypedResults.NoContent() : Problems.From(result);
-    }
-
-    // SetEmailAsync rotates the security stamp. The sample signs in by email and keeps the user name equal to it. A real
-    // app would confirm the new address first (GenerateChangeEmailTokenAsync / ChangeEmailAsync), which rotates it too.
-    private static async Task<IResult> ChangeEmailAsync(ChangeEmailRequest request, ClaimsPrincipal principal, UserManager<SampleUser> users)
-    {
-        if (string.IsNullOrWhiteSpace(request.NewEmail))
-        {
-            return Problems.Required("newEmail");
-        }
-
-        var user = await FindAsync(principal, users);
-        if (user is null)
-        {
-            return TypedResults.Unauthorized();
-        }
-
-        var email = request.NewEmail.Trim();
-        var result = await users.SetEmailAsync(user, email);
-        if (result.Succeeded)
-        {
-            result = await users.SetUserNameAsync(user, email);
-        }
-
         return result.Succeeded ? TypedResults.NoContent() : Problems.From(result);
     }
 

@@ -9,7 +9,4 @@ internal static class Problems
         TypedResults.ValidationProblem(result.Errors
             .GroupBy(e => e.Code)
             .ToDictionary(g => g.Key, g => g.Select(e => e.Description).ToArray()));
-
-    public static IResult Required(string field) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [$"The {field} field is required."] });
 }

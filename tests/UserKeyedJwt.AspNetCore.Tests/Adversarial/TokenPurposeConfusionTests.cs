@@ -61,7 +61,7 @@ public sealed class TokenPurposeConfusionTests(AdversarialFixture f) : IClassFix
 
     private async Task<string> RefreshTokenAsync()
     {
-        using var response = await f.Api.PostAsync("/auth/login", new { email = f.Alice.Email, password = f.Alice.Password });
+        using var response = await f.Api.PostAsync($"{Api.Identity}/login", new { email = f.Alice.Email, password = f.Alice.Password });
         return (await Api.JsonAsync(response)).GetProperty("refreshToken").GetString()!;
     }
 }

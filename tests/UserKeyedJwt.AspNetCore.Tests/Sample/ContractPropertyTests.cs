@@ -64,13 +64,14 @@ public sealed class ContractPropertyTests(SampleApp app) : IClassFixture<SampleA
                     break;
                 case OpKind.ChangePassword:
                     var password = Api.NewPassword();
-                    await ExpectAsync(HttpStatusCode.NoContent, api.StatusAsync(HttpMethod.Post, "/me/password", await LoginAsync(api, user, tokens), new { currentPassword = user.Password, newPassword = password }), op);
+                    await ExpectAsync(HttpStatusCode.OK, api.StatusAsync(HttpMethod.Post, $"{Api.Identity}/manage/info", await LoginAsync(api, user, tokens), new { oldPassword = user.Password, newPassword = password }), op);
                     user.Password = password;
                     Revoke(tokens, user);
                     break;
                 case OpKind.ChangeEmail:
                     var email = Api.NewEmail("prop");
-                    await ExpectAsync(HttpStatusCode.NoContent, api.StatusAsync(HttpMethod.Post, "/me/email", await LoginAsync(api, user, tokens), new { newEmail = email }), op);
+                    await ExpectAsync(HttpStatusCode.OK, api.RequestEmailChangeAsync(await LoginAsync(api, user, tokens), email), op);
+                    await ExpectAsync(HttpStatusCode.OK, api.FollowAsync(await app.ReadMailAsync(email, "ConfirmationLink")), op);
                     user.Email = email;
                     Revoke(tokens, user);
                     break;

@@ -7,14 +7,18 @@ namespace UserKeyedJwt.AspNetCore.Tests.Sample;
 public sealed class ContractTests(SampleApp app) : IClassFixture<SampleApp>
 {
     [Fact]
-    public async Task Register_NewEmail_Returns200WithId()
+    public async Task Register_NewEmail_Returns200WithEmptyBody_AndMailsAConfirmationLink()
     {
         using var api = app.Api();
-        using var response = await api.PostAsync("/auth/register", new { email = Api.NewEmail(), password = Api.NewPassword() });
+        var email = Api.NewEmail();
+        using var response = await api.PostAsync($"{Api.Identity}/register", new { email, password = Api.NewPassword() });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var id = (await Api.JsonAsync(response)).GetProperty("id").GetString();
-        Assert.True(Guid.TryParse(id, out _), id);
+        Assert.Equal(0, response.Content.Headers.ContentLength);
+        Assert.True(Guid.TryParse(await app.FindUserIdAsync(email), out _));
+        var link = await app.ReadMailAsync(email, "ConfirmationLink");
+        Assert.StartsWith("http://localhost/identity/confirmEmail?", link, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, await api.FollowAsync(link));
     }
 
     [Theory]
@@ -24,7 +28,7 @@ public sealed class ContractTests(SampleApp app) : IClassFixture<SampleApp>
     public async Task Register_WeakPassword_Returns400WithIdentityErrors(string password)
     {
         using var api = app.Api();
-        using var response = await api.PostAsync("/auth/register", new { email = Api.NewEmail(), password });
+        using var response = await api.PostAsync($"{Api.Identity}/register", new { email = Api.NewEmail(), password });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var errors = (await Api.JsonAsync(response)).GetProperty("errors");
@@ -37,7 +41,7 @@ public sealed class ContractTests(SampleApp app) : IClassFixture<SampleApp>
         using var api = app.Api();
         var user = await api.NewUserAsync();
 
-        using var response = await api.PostAsync("/auth/register", new { email = user.Email, password = Api.NewPassword() });
+        using var response = await api.PostAsync($"{Api.Identity}/register", new { email = user.Email, password = Api.NewPassword() });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var errors = (await Api.JsonAsync(response)).GetProperty("errors");
@@ -50,7 +54,7 @@ public sealed class ContractTests(SampleApp app) : IClassFixture<SampleApp>
         using var api = app.Api();
         var user = await api.NewUserAsync();
 
-        using var response = await api.PostAsync("/auth/login", new { email = user.Email, password = user.Password });
+        using var response = await api.PostAsync($"{Api.Identity}/login", new { email = user.Email, password = user.Password });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await Api.JsonAsync(response);
@@ -66,7 +70,7 @@ public sealed class ContractTests(SampleApp app) : IClassFixture<SampleApp>
         using var api = app.Api();
         var user = await api.NewUserAsync();
 
-        using var response = await api.PostAsync("/auth/login", new { email = user.Email, password = user.Password + "x" });
+        using var response = await api.PostAsync($"{Api.Identity}/login", new { email = user.Email, password = user.Password + "x" });
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.DoesNotContain("accessToken", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
@@ -77,7 +81,7 @@ public sealed class ContractTests(SampleApp app) : IClassFixture<SampleApp>
     {
         using var api = app.Api();
 
-        using var response = await api.PostAsync("/auth/login", new { email = Api.NewEmail(), password = Api.NewPassword() });
+        using var response = await api.PostAsync($"{Api.Identity}/login", new { email = Api.NewEmail(), password = Api.NewPassword() });
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
@@ -131,7 +135,7 @@ public sealed class ContractTests(SampleApp app) : IClassFixture<SampleApp>
     }
 
     [Fact]
-    public async Task PostPassword_CorrectCurrentPassword_Returns204AndRevokesEarlierTokens()
+    public async Task ManageInfo_NewPasswordWithTheCurrentOne_Returns200AndRevokesEarlierTokens()
     {
         using var api = app.Api();
         var user = await api.NewUserAsync();
@@ -139,21 +143,21 @@ public sealed class ContractTests(SampleApp app) : IClassFixture<SampleApp>
         Assert.Equal(HttpStatusCode.OK, await api.MeStatusAsync(token));
         var newPassword = Api.NewPassword();
 
-        Assert.Equal(HttpStatusCode.NoContent, await api.StatusAsync(HttpMethod.Post, "/me/password", token, new { currentPassword = user.Password, newPassword }));
+        Assert.Equal(HttpStatusCode.OK, await api.StatusAsync(HttpMethod.Post, $"{Api.Identity}/manage/info", token, new { oldPassword = user.Password, newPassword }));
 
         Assert.Equal(HttpStatusCode.Unauthorized, await api.MeStatusAsync(token));
         Assert.Equal(HttpStatusCode.OK, await api.MeStatusAsync(await api.LoginAsync(user.Email, newPassword)));
-        Assert.Equal(HttpStatusCode.Unauthorized, await api.StatusAsync(HttpMethod.Post, "/auth/login", body: new { email = user.Email, password = user.Password }));
+        Assert.Equal(HttpStatusCode.Unauthorized, await api.StatusAsync(HttpMethod.Post, $"{Api.Identity}/login", body: new { email = user.Email, password = user.Password }));
     }
 
     [Fact]
-    public async Task PostPassword_WrongCurrentPassword_Returns400AndKeepsTokens()
+    public async Task ManageInfo_NewPasswordWithAWrongCurrentOne_Returns400AndKeepsTokens()
     {
         using var api = app.Api();
         var user = await api.NewUserAsync();
         var token = await api.LoginAsync(user);
 
-        using var response = await api.PostAsync("/me/password", new { currentPassword = user.Password + "x", newPassword = Api.NewPassword() }, token);
+        using var response = await api.PostAsync($"{Api.Identity}/manage/info", new { oldPassword = user.Password + "x", newPassword = Api.NewPassword() }, token);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.True((await Api.JsonAsync(response)).GetProperty("errors").TryGetProperty("PasswordMismatch", out _));
@@ -161,32 +165,37 @@ public sealed class ContractTests(SampleApp app) : IClassFixture<SampleApp>
     }
 
     [Fact]
-    public async Task PostEmail_NewEmail_Returns204AndRevokesEarlierTokens()
+    public async Task ManageInfo_NewEmail_ChangesNothingUntilTheMailedLinkIsFollowed_ThenRevokesEarlierTokens()
     {
         using var api = app.Api();
         var user = await api.NewUserAsync();
         var token = await api.LoginAsync(user);
-        Assert.Equal(HttpStatusCode.OK, await api.MeStatusAsync(token));
         var newEmail = Api.NewEmail("moved");
 
-        Assert.Equal(HttpStatusCode.NoContent, await api.StatusAsync(HttpMethod.Post, "/me/email", token, new { newEmail }));
+        Assert.Equal(HttpStatusCode.OK, await api.RequestEmailChangeAsync(token, newEmail));
+        Assert.Equal(user.Email, (await api.MeAsync(token)).GetProperty("email").GetString());
+
+        Assert.Equal(HttpStatusCode.OK, await api.FollowAsync(await app.ReadMailAsync(newEmail, "ConfirmationLink")));
 
         Assert.Equal(HttpStatusCode.Unauthorized, await api.MeStatusAsync(token));
         var me = await api.MeAsync(await api.LoginAsync(newEmail, user.Password));
         Assert.Equal(newEmail, me.GetProperty("email").GetString());
-        Assert.Equal(HttpStatusCode.Unauthorized, await api.StatusAsync(HttpMethod.Post, "/auth/login", body: new { email = user.Email, password = user.Password }));
+        Assert.Equal(HttpStatusCode.Unauthorized, await api.StatusAsync(HttpMethod.Post, $"{Api.Identity}/login", body: new { email = user.Email, password = user.Password }));
     }
 
     [Fact]
-    public async Task PostEmail_EmailOfAnotherUser_Returns400AndKeepsTokens()
+    public async Task ManageInfo_EmailOfAnotherUser_LinkIsRefusedAndTokensStay()
     {
         using var api = app.Api();
         var user = await api.NewUserAsync();
         var other = await api.NewUserAsync();
         var token = await api.LoginAsync(user);
 
-        Assert.Equal(HttpStatusCode.BadRequest, await api.StatusAsync(HttpMethod.Post, "/me/email", token, new { newEmail = other.Email }));
+        Assert.Equal(HttpStatusCode.OK, await api.RequestEmailChangeAsync(token, other.Email));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await api.FollowAsync(await app.ReadMailAsync(other.Email, "ConfirmationLink")));
         Assert.Equal(HttpStatusCode.OK, await api.MeStatusAsync(token));
+        Assert.Equal(user.Email, (await api.MeAsync(token)).GetProperty("email").GetString());
     }
 
     [Fact]

@@ -21,10 +21,10 @@ public sealed class LogHygieneTests
         secrets.AddRange(await StoredSecretsAsync(app, user.Id));
         var newPassword = Api.NewPassword();
         secrets.Add(newPassword);
-        Assert.Equal(HttpStatusCode.NoContent, await api.StatusAsync(HttpMethod.Post, "/me/password", first, new { currentPassword = user.Password, newPassword }));
+        Assert.Equal(HttpStatusCode.OK, await api.StatusAsync(HttpMethod.Post, $"{Api.Identity}/manage/info", first, new { oldPassword = user.Password, newPassword }));
         Assert.Equal(HttpStatusCode.Unauthorized, await api.MeStatusAsync(first));
         Assert.Equal(HttpStatusCode.Unauthorized, await api.MeStatusAsync(first[..^2]));
-        Assert.Equal(HttpStatusCode.Unauthorized, await api.StatusAsync(HttpMethod.Post, "/auth/login", body: new { email = user.Email, password = user.Password }));
+        Assert.Equal(HttpStatusCode.Unauthorized, await api.StatusAsync(HttpMethod.Post, $"{Api.Identity}/login", body: new { email = user.Email, password = user.Password }));
         var second = await api.LoginAsync(user.Email, newPassword);
         secrets.Add(second);
         Assert.Equal(HttpStatusCode.NoContent, await api.StatusAsync(HttpMethod.Post, $"/admin/users/{user.Id}/revoke", await api.LoginAdminAsync()));

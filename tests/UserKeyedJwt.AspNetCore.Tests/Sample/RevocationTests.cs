@@ -92,10 +92,10 @@ public sealed class RevocationTests(SampleApp app) : IClassFixture<SampleApp>
 
         for (var i = 0; i < 5; i++)
         {
-            Assert.Equal(HttpStatusCode.Unauthorized, await api.StatusAsync(HttpMethod.Post, "/auth/login", body: new { email = user.Email, password = "Wrong-Passw0rd!" }));
+            Assert.Equal(HttpStatusCode.Unauthorized, await api.StatusAsync(HttpMethod.Post, $"{Api.Identity}/login", body: new { email = user.Email, password = "Wrong-Passw0rd!" }));
         }
 
-        Assert.Equal(HttpStatusCode.Unauthorized, await api.StatusAsync(HttpMethod.Post, "/auth/login", body: new { email = user.Email, password = user.Password }));
+        Assert.Equal(HttpStatusCode.Unauthorized, await api.StatusAsync(HttpMethod.Post, $"{Api.Identity}/login", body: new { email = user.Email, password = user.Password }));
         Assert.Equal(HttpStatusCode.OK, await api.MeStatusAsync(token));
     }
 
@@ -122,7 +122,7 @@ public sealed class RevocationTests(SampleApp app) : IClassFixture<SampleApp>
         var changerToken = await api.LoginAsync(changer);
         var otherToken = await api.LoginAsync(other);
 
-        Assert.Equal(HttpStatusCode.NoContent, await api.StatusAsync(HttpMethod.Post, "/me/password", changerToken, new { currentPassword = changer.Password, newPassword = Api.NewPassword() }));
+        Assert.Equal(HttpStatusCode.OK, await api.StatusAsync(HttpMethod.Post, $"{Api.Identity}/manage/info", changerToken, new { oldPassword = changer.Password, newPassword = Api.NewPassword() }));
         Assert.Equal(HttpStatusCode.NoContent, await api.StatusAsync(HttpMethod.Post, $"/admin/users/{changer.Id}/revoke", await api.LoginAdminAsync()));
 
         Assert.Equal(HttpStatusCode.Unauthorized, await api.MeStatusAsync(changerToken));

@@ -59,7 +59,7 @@ public sealed class StartupTests
         await using var app = SampleApp.Create(seedAdmin: false);
         using var api = app.Api();
 
-        Assert.Equal(HttpStatusCode.Unauthorized, await api.StatusAsync(HttpMethod.Post, "/auth/login", body: new { email = SampleApp.AdminEmail, password = SampleApp.AdminPassword }));
+        Assert.Equal(HttpStatusCode.Unauthorized, await api.StatusAsync(HttpMethod.Post, $"{Api.Identity}/login", body: new { email = SampleApp.AdminEmail, password = SampleApp.AdminPassword }));
         await using var scope = app.Services.CreateAsyncScope();
         Assert.False(await scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>().RoleExistsAsync("admin"));
     }

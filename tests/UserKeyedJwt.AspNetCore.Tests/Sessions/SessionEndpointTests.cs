@@ -68,7 +68,7 @@ public sealed class SessionEndpointTests(SampleApp app) : IClassFixture<SampleAp
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await api.RefreshAsync(pair.Access)).Status);
         Assert.Equal(HttpStatusCode.Unauthorized, (await api.RefreshAsync("not-a-token")).Status);
-        Assert.Equal(HttpStatusCode.BadRequest, await api.StatusAsync(HttpMethod.Post, "/auth/refresh", body: new { }));
+        Assert.Equal(HttpStatusCode.BadRequest, await api.StatusAsync(HttpMethod.Post, $"{Api.Identity}/refresh", body: new { }));
         // The refresh token was not consumed by the failed attempts.
         Assert.Equal(HttpStatusCode.OK, (await api.RefreshAsync(pair.Refresh)).Status);
     }
@@ -81,7 +81,7 @@ public sealed class SessionEndpointTests(SampleApp app) : IClassFixture<SampleAp
         var pair = await api.LoginPairAsync(await api.NewUserAsync());
         own.Sessions!.FailWrites = true;
 
-        using (var response = await api.PostAsync("/auth/refresh", new { refreshToken = pair.Refresh }))
+        using (var response = await api.PostAsync($"{Api.Identity}/refresh", new { refreshToken = pair.Refresh }))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -111,9 +111,9 @@ public sealed class SessionEndpointTests(SampleApp app) : IClassFixture<SampleAp
     public async Task Logout_WithoutToken_Returns401()
     {
         using var api = app.Api();
-        Assert.Equal(HttpStatusCode.Unauthorized, await api.StatusAsync(HttpMethod.Post, "/auth/logout"));
-        Assert.Equal(HttpStatusCode.Unauthorized, await api.StatusAsync(HttpMethod.Post, "/auth/logout-all"));
-        Assert.Equal(HttpStatusCode.Unauthorized, await api.StatusAsync(HttpMethod.Post, "/auth/logout-others"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await api.StatusAsync(HttpMethod.Post, $"{Api.Identity}/logout"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await api.StatusAsync(HttpMethod.Post, $"{Api.Identity}/logoutAll"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await api.StatusAsync(HttpMethod.Post, $"{Api.Identity}/logoutOthers"));
     }
 
     [Fact]
@@ -164,13 +164,13 @@ public sealed class SessionEndpointTests(SampleApp app) : IClassFixture<SampleAp
         var session = Sid(pair.Access);
         var calls = new (HttpMethod Method, string Path, object? Body)[]
         {
-            (HttpMethod.Post, "/auth/refresh", new { refreshToken = pair.Access }),
-            (HttpMethod.Get, "/auth/sessions", null),
-            (HttpMethod.Post, "/auth/logout-others", null),
+            (HttpMethod.Post, $"{Api.Identity}/refresh", new { refreshToken = pair.Access }),
+            (HttpMethod.Get, $"{Api.Identity}/manage/sessions", null),
+            (HttpMethod.Post, $"{Api.Identity}/logoutOthers", null),
             (HttpMethod.Get, "/me", null),
-            (HttpMethod.Delete, "/auth/sessions/" + session, null),
-            (HttpMethod.Post, "/auth/logout-all", null),
-            (HttpMethod.Post, "/auth/logout", null),
+            (HttpMethod.Delete, $"{Api.Identity}/manage/sessions/" + session, null),
+            (HttpMethod.Post, $"{Api.Identity}/logoutAll", null),
+            (HttpMethod.Post, $"{Api.Identity}/logout", null),
         };
 
         foreach (var (method, path, body) in calls)
@@ -209,9 +209,9 @@ public sealed class SessionEndpointTests(SampleApp app) : IClassFixture<SampleAp
         var laptop = await api.LoginPairAsync(user);
         var stranger = await api.LoginPairAsync(await api.NewUserAsync());
 
-        Assert.Equal(HttpStatusCode.NotFound, await api.StatusAsync(HttpMethod.Delete, "/auth/sessions/" + Sid(stranger.Access), laptop.Access));
-        Assert.Equal(HttpStatusCode.NotFound, await api.StatusAsync(HttpMethod.Delete, "/auth/sessions/no-such-session", laptop.Access));
-        Assert.Equal(HttpStatusCode.NoContent, await api.StatusAsync(HttpMethod.Delete, "/auth/sessions/" + Sid(phone.Access), laptop.Access));
+        Assert.Equal(HttpStatusCode.NotFound, await api.StatusAsync(HttpMethod.Delete, $"{Api.Identity}/manage/sessions/" + Sid(stranger.Access), laptop.Access));
+        Assert.Equal(HttpStatusCode.NotFound, await api.StatusAsync(HttpMethod.Delete, $"{Api.Identity}/manage/sessions/no-such-session", laptop.Access));
+        Assert.Equal(HttpStatusCode.NoContent, await api.StatusAsync(HttpMethod.Delete, $"{Api.Identity}/manage/sessions/" + Sid(phone.Access), laptop.Access));
 
         Assert.Equal(HttpStatusCode.Unauthorized, await api.MeStatusAsync(phone.Access));
         Assert.Equal(HttpStatusCode.Unauthorized, (await api.RefreshAsync(phone.Refresh)).Status);

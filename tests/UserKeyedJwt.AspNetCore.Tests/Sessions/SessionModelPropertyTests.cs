@@ -121,7 +121,7 @@ public sealed class SessionModelPropertyTests(SampleApp app) : IClassFixture<Sam
                     {
                         var login = await LoginAsync(api, model, user);
                         var password = Api.NewPassword();
-                        Expect(HttpStatusCode.NoContent, await api.StatusAsync(HttpMethod.Post, "/me/password", login.LatestAccess.Value, new { currentPassword = user.Password, newPassword = password }), op, history);
+                        Expect(HttpStatusCode.OK, await api.StatusAsync(HttpMethod.Post, $"{Api.Identity}/manage/info", login.LatestAccess.Value, new { oldPassword = user.Password, newPassword = password }), op, history);
                         user.Password = password;
                         user.Epoch++;
                         break;

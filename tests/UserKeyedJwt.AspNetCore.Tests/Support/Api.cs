@@ -5,9 +5,11 @@ using System.Text.Json;
 
 namespace UserKeyedJwt.AspNetCore.Tests.Support;
 
-/// <summary>A thin client for the sample's HTTP contract. It never hides a status code: callers assert on it.</summary>
-public sealed class Api(HttpClient http) : IDisposable
+/// <summary>A thin client for the sample's HTTP contract (/identity, /me, /admin). It never hides a status code: callers assert on it.</summary>
+public sealed class Api(HttpClient http, Func<string, Task<string>> findUserId) : IDisposable
 {
+    public const string Identity = "/identity";
+
     private static int s_counter;
 
     public HttpClient Http => http;
@@ -23,15 +25,14 @@ public sealed class Api(HttpClient http) : IDisposable
     {
         var email = NewEmail(prefix);
         var password = NewPassword();
-        using var response = await PostAsync("/auth/register", new { email, password });
+        using var response = await PostAsync($"{Identity}/register", new { email, password });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var id = (await JsonAsync(response)).GetProperty("id").GetString()!;
-        return new TestUser(id, email, password);
+        return new TestUser(await findUserId(email), email, password);
     }
 
     public async Task<string> LoginAsync(string email, string password)
     {
-        using var response = await PostAsync("/auth/login", new { email, password });
+        using var response = await PostAsync($"{Identity}/login", new { email, password });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await JsonAsync(response)).GetProperty("accessToken").GetString()!;
     }
@@ -63,6 +64,17 @@ public sealed class Api(HttpClient http) : IDisposable
         using var response = await SendAsync(method, path, token, body);
         return response.StatusCode;
     }
+
+    /// <summary>Asks for an email change through /manage/info: nothing changes until the mailed link is followed.</summary>
+    public Task<HttpStatusCode> RequestEmailChangeAsync(string token, string newEmail) =>
+        StatusAsync(HttpMethod.Post, $"{Identity}/manage/info", token, new { newEmail });
+
+    /// <summary>Follows a link from a mail (absolute, to the app) with this client.</summary>
+    public Task<HttpStatusCode> FollowAsync(string link) => StatusAsync(HttpMethod.Get, new Uri(link).PathAndQuery);
+
+    /// <summary>Changes the password through /manage/info, which needs the current one.</summary>
+    public Task<HttpStatusCode> ChangePasswordAsync(string token, string oldPassword, string newPassword) =>
+        StatusAsync(HttpMethod.Post, $"{Identity}/manage/info", token, new { oldPassword, newPassword });
 
     public Task<HttpStatusCode> MeStatusAsync(string token) => StatusAsync(HttpMethod.Get, "/me", token);
 

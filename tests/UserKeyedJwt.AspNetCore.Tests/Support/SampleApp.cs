@@ -43,11 +43,13 @@ public class SampleApp : WebApplicationFactory<Program>
         _configureServices = configureServices;
         DatabasePath = Path.Combine(Path.GetTempPath(), $"ukjwt-tests-{Guid.NewGuid():N}.db");
         DevelopmentSecretPath = Path.Combine(Path.GetTempPath(), $"ukjwt-tests-{Guid.NewGuid():N}.dev-secret");
+        MailPickupFolder = Path.Combine(Path.GetTempPath(), $"ukjwt-tests-{Guid.NewGuid():N}-mail");
         ServerSecret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         _settings = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
             ["ConnectionStrings:Sample"] = $"Data Source={DatabasePath}",
             ["Sample:DevelopmentSecretFile"] = DevelopmentSecretPath,
+            ["Sample:MailPickupFolder"] = MailPickupFolder,
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:UserKeyedJwt"] = "Debug",
         };
@@ -72,6 +74,9 @@ public class SampleApp : WebApplicationFactory<Program>
     public string DatabasePath { get; }
 
     public string DevelopmentSecretPath { get; }
+
+    /// <summary>Where the sample's development email sender writes each message, as one JSON file.</summary>
+    public string MailPickupFolder { get; }
 
     public string ServerSecret { get; }
 
@@ -124,7 +129,31 @@ public class SampleApp : WebApplicationFactory<Program>
         return global::UserKeyedJwt.Tests.Shared.SpecKeyDerivation.DeriveSessionKey(secret, inputs, purpose, session.Id, session.Secret);
     }
 
-    public Api Api() => new(CreateDefaultClient(new Uri("http://localhost"), new TokenRecordingHandler(SeenTokens)));
+    public Api Api() => new(CreateDefaultClient(new Uri("http://localhost"), new TokenRecordingHandler(SeenTokens)), FindUserIdAsync);
+
+    /// <summary>The value (link or code) of the newest message of <paramref name="kind"/> to <paramref name="to"/> in the mail pickup folder.</summary>
+    public async Task<string> ReadMailAsync(string to, string kind)
+    {
+        var messages = new List<(string Name, string Value)>();
+        foreach (var file in Directory.Exists(MailPickupFolder) ? Directory.GetFiles(MailPickupFolder, "*.json") : [])
+        {
+            var mail = System.Text.Json.JsonDocument.Parse(await File.ReadAllBytesAsync(file, TestContext.Current.CancellationToken)).RootElement;
+            if (mail.GetProperty("to").GetString() == to && mail.GetProperty("kind").GetString() == kind)
+            {
+                messages.Add((Path.GetFileName(file), mail.GetProperty("value").GetString()!));
+            }
+        }
+
+        return messages.Count > 0 ? messages.MaxBy(m => m.Name, StringComparer.Ordinal).Value : throw new InvalidOperationException($"No {kind} mail was written.");
+    }
+
+    /// <summary>The id of the user registered under <paramref name="email"/>, from the app's user manager: /register answers no body.</summary>
+    public async Task<string> FindUserIdAsync(string email)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var user = await scope.ServiceProvider.GetRequiredService<UserManager<SampleUser>>().FindByEmailAsync(email);
+        return user?.Id ?? throw new InvalidOperationException("No user has that email.");
+    }
 
     /// <summary>What the log scan would report now: where a secret known to this app appears in its Trace-level logs.</summary>
     public List<string> FindSecretLeaks(IEnumerable<UserKeyInputs>? storedMaterials = null)
@@ -147,6 +176,11 @@ public class SampleApp : WebApplicationFactory<Program>
         foreach (var path in new[] { DatabasePath, DatabasePath + "-wal", DatabasePath + "-shm", DevelopmentSecretPath })
         {
             File.Delete(path);
+        }
+
+        if (Directory.Exists(MailPickupFolder))
+        {
+            Directory.Delete(MailPickupFolder, recursive: true);
         }
 
         GC.SuppressFinalize(this);
