@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
@@ -10,11 +11,12 @@ using UserKeyedJwt.Redis.Tests.Support;
 namespace UserKeyedJwt.ScaleOut.Tests.Support;
 
 /// <summary>
-/// Three sample nodes as real processes on loopback ports, sharing one PostgreSQL database (the users) and one real
-/// <c>redis-server</c> (revocation list and cache invalidation), with the same server secret, the admin account seeded,
-/// configured by environment only. The three start at the same moment against the empty database. What a node did (store
-/// reads, validations, bus state) is read from its log (<see cref="NodeLog"/>). On dispose the nodes are killed and their
-/// output scanned for secrets.
+/// Three sample nodes as real processes on loopback ports, sharing one PostgreSQL database (the users, the sessions and the
+/// <c>jti</c> denylist) and one real <c>redis-server</c> (the key-cache invalidation bus only), with the same server secret,
+/// the admin account seeded, configured by environment only. The three start at the same moment against the empty
+/// database. Requests go through <see cref="SampleApi"/>, the one place that knows the sample's routes. What a node did
+/// (store reads, validations, bus state) is read from its log (<see cref="NodeLog"/>). On dispose the nodes are killed and
+/// their output scanned for secrets.
 /// </summary>
 public sealed class Cluster : IAsyncDisposable
 {
@@ -24,6 +26,7 @@ public sealed class Cluster : IAsyncDisposable
     private readonly PostgresServer _postgres;
     private readonly ConcurrentBag<string> _tokens = [];
     private readonly ConcurrentBag<string> _passwords = [];
+    private readonly ConcurrentDictionary<string, UserKeyedSession> _sessions = new(StringComparer.Ordinal);
     private string? _adminToken;
 
     private Cluster(PostgresServer postgres, RedisServer redis, string database, string serverSecret, string adminPassword)
@@ -116,34 +119,46 @@ public sealed class Cluster : IAsyncDisposable
         email ??= $"user-{Guid.NewGuid():N}@scale.test";
         var password = NewPassword();
         _passwords.Add(password);
-        using var response = await node.Client.PostAsJsonAsync("/auth/register", new { email, password }, Ct);
-        await EnsureAsync(response, HttpStatusCode.OK, "register");
-        var id = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetString()!;
+        using var response = await node.Client.PostAsJsonAsync(SampleApi.Register, SampleApi.CredentialsBody(email, password), Ct);
+        await EnsureAsync(response, SampleApi.RegisterStatus, "register");
+        var id = Assert.Single(await _postgres.QueryAsync(Database, SampleApi.UserIdQuery(email)));
         return new User(id, email, password);
     }
 
-    /// <summary>Logs in; returns the access token.</summary>
-    public async Task<string> LoginAsync(SampleNode node, string email, string password)
-    {
-        using var response = await node.Client.PostAsJsonAsync("/auth/login", new { email, password }, Ct);
-        await EnsureAsync(response, HttpStatusCode.OK, "login");
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
-        var access = body.GetProperty("accessToken").GetString()!;
-        _tokens.Add(access);
-        _tokens.Add(body.GetProperty("refreshToken").GetString()!);
-        return access;
-    }
+    /// <summary>Logs in (a new session); returns the access token.</summary>
+    public async Task<string> LoginAsync(SampleNode node, string email, string password) => (await LoginPairAsync(node, email, password)).Access;
 
     public Task<string> LoginAsync(SampleNode node, User user) => LoginAsync(node, user.Email, user.Password);
 
+    /// <summary>Logs in (a new session); returns its first pair.</summary>
+    public async Task<Pair> LoginPairAsync(SampleNode node, string email, string password)
+    {
+        using var response = await node.Client.PostAsJsonAsync(SampleApi.Login, SampleApi.CredentialsBody(email, password), Ct);
+        await EnsureAsync(response, HttpStatusCode.OK, "login");
+        return Remember(await response.Content.ReadFromJsonAsync<JsonElement>(Ct));
+    }
+
+    public Task<Pair> LoginPairAsync(SampleNode node, User user) => LoginPairAsync(node, user.Email, user.Password);
+
+    /// <summary>Redeems the refresh token: the status, and the next pair on 200.</summary>
+    public async Task<(HttpStatusCode Status, Pair? Pair)> RefreshAsync(SampleNode node, string refreshToken)
+    {
+        using var response = await node.Client.PostAsJsonAsync(SampleApi.Refresh, SampleApi.RefreshBody(refreshToken), Ct);
+        return response.StatusCode == HttpStatusCode.OK
+            ? (response.StatusCode, Remember(await response.Content.ReadFromJsonAsync<JsonElement>(Ct)))
+            : (response.StatusCode, null);
+    }
+
+    /// <summary>The <c>sid</c> claim of a session's token (read, not verified: the test only needs the id).</summary>
+    public static string SessionId(string token) =>
+        JsonDocument.Parse(Base64Url.DecodeFromChars(token.Split('.')[1])).RootElement.GetProperty("sid").GetString()!;
+
     public async Task<string> AdminTokenAsync() => _adminToken ??= await LoginAsync(Nodes[0], AdminEmail, AdminPassword);
 
-    /// <summary>GET /me with the token: the status code only.</summary>
+    /// <summary>An authenticated GET with the token (<see cref="SampleApi.Me"/>): the status code only.</summary>
     public static async Task<HttpStatusCode> MeAsync(SampleNode node, string token)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/me");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var response = await node.Client.SendAsync(request, Ct);
+        using var response = await SendAsync(node, HttpMethod.Get, SampleApi.Me, token, null);
         return response.StatusCode;
     }
 
@@ -151,23 +166,64 @@ public sealed class Cluster : IAsyncDisposable
     {
         var newPassword = NewPassword();
         _passwords.Add(newPassword);
-        using var response = await SendAsync(node, HttpMethod.Post, "/me/password", token, new { currentPassword = user.Password, newPassword });
-        await EnsureAsync(response, HttpStatusCode.NoContent, "change password");
+        using var response = await SendAsync(node, HttpMethod.Post, SampleApi.ChangePassword, token, SampleApi.ChangePasswordBody(user.Password, newPassword));
+        await EnsureAsync(response, SampleApi.ChangePasswordStatus, "change password");
         user.Password = newPassword;
     }
 
-    /// <summary>The user's own "log out everywhere": the stamp rotates.</summary>
+    /// <summary>The user's own "log out everywhere": every session of the user ends.</summary>
     public static async Task LogoutAllAsync(SampleNode node, string token)
     {
-        using var response = await SendAsync(node, HttpMethod.Post, "/auth/logout-all", token, null);
-        await EnsureAsync(response, HttpStatusCode.NoContent, "logout-all");
+        using var response = await SendAsync(node, HttpMethod.Post, SampleApi.LogoutAll, token, null);
+        await EnsureAsync(response, SampleApi.LogoutStatus, "logout-all");
+    }
+
+    /// <summary>The caller's session ends; the user's others stay.</summary>
+    public static async Task LogoutAsync(SampleNode node, string token)
+    {
+        using var response = await SendAsync(node, HttpMethod.Post, SampleApi.Logout, token, null);
+        await EnsureAsync(response, SampleApi.LogoutStatus, "logout");
+    }
+
+    /// <summary>Every other session of the caller's user ends; the caller's stays as it is.</summary>
+    public static async Task LogoutOthersAsync(SampleNode node, string token)
+    {
+        using var response = await SendAsync(node, HttpMethod.Post, SampleApi.LogoutOthers, token, null);
+        await EnsureAsync(response, SampleApi.LogoutStatus, "logout-others");
+    }
+
+    /// <summary>The user ends one of their sessions by id, with a token of any of them.</summary>
+    public static async Task EndSessionAsync(SampleNode node, string token, string sessionId)
+    {
+        using var response = await SendAsync(node, HttpMethod.Delete, SampleApi.Session(sessionId), token, null);
+        await EnsureAsync(response, SampleApi.EndSessionStatus, "end session");
     }
 
     /// <summary>The admin's "revoke all of this user's tokens": the stamp rotates.</summary>
     public async Task AdminRevokeAsync(SampleNode node, User user)
     {
-        using var response = await SendAsync(node, HttpMethod.Post, $"/admin/users/{user.Id}/revoke", await AdminTokenAsync(), null);
-        await EnsureAsync(response, HttpStatusCode.NoContent, "admin revoke");
+        using var response = await SendAsync(node, HttpMethod.Post, SampleApi.AdminRevoke(user.Id), await AdminTokenAsync(), null);
+        await EnsureAsync(response, SampleApi.AdminStatus, "admin revoke");
+    }
+
+    /// <summary>The admin ends every session of the user.</summary>
+    public async Task AdminEndSessionsAsync(SampleNode node, User user)
+    {
+        using var response = await SendAsync(node, HttpMethod.Delete, SampleApi.AdminSessions(user.Id), await AdminTokenAsync(), null);
+        await EnsureAsync(response, SampleApi.AdminStatus, "admin end sessions");
+    }
+
+    /// <summary>
+    /// Reads the sessions in the database now, so that the log scan on dispose looks for their secrets and keys too (an
+    /// ended session's row is gone by then).
+    /// </summary>
+    public async Task RememberSessionsAsync()
+    {
+        foreach (var row in await _postgres.QueryAsync(Database, "SELECT \"Id\", \"UserId\", \"Secret\" FROM \"UserKeyedSessions\""))
+        {
+            var f = row.Split('|');
+            _sessions.TryAdd(f[0], new UserKeyedSession(f[0], f[1], f[2], DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue, 0, null));
+        }
     }
 
     /// <summary>
@@ -200,6 +256,7 @@ public sealed class Cluster : IAsyncDisposable
         try
         {
             stored = await _postgres.QueryAsync(Database, "SELECT \"Id\", \"SecurityStamp\", \"PasswordHash\" FROM \"AspNetUsers\"");
+            await RememberSessionsAsync();
         }
         catch (InvalidOperationException)
         {
@@ -214,7 +271,7 @@ public sealed class Cluster : IAsyncDisposable
         await Redis.DisposeAsync();
 
         var materials = stored.Select(row => row.Split('|')).Select(f => new UserKeyInputs(f[0], NullIfEmpty(f[1]), NullIfEmpty(f[2]))).ToList();
-        var secrets = LogScan.Secrets(ServerSecret, _passwords, _tokens, materials).ToList();
+        var secrets = LogScan.Secrets(ServerSecret, _passwords, _tokens, materials, _sessions.Values).ToList();
         var leaks = Nodes.SelectMany(n => LogScan.FindLeaks(n.Name, [.. n.Output], secrets)).ToList();
         if (leaks.Count > 0)
         {
@@ -225,6 +282,14 @@ public sealed class Cluster : IAsyncDisposable
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+
+    private Pair Remember(JsonElement body)
+    {
+        var pair = SampleApi.ReadPair(body);
+        _tokens.Add(pair.Access);
+        _tokens.Add(pair.Refresh);
+        return pair;
+    }
 
     private static async Task<HttpResponseMessage> SendAsync(SampleNode node, HttpMethod method, string path, string token, object? body)
     {
@@ -245,6 +310,13 @@ public sealed class Cluster : IAsyncDisposable
             var body = LogScan.Redact(await response.Content.ReadAsStringAsync(Ct));
             throw new InvalidOperationException($"{what}: expected {(int)expected}, got {(int)response.StatusCode}: {body}");
         }
+    }
+
+    /// <summary>A session's access and refresh tokens, as login and refresh hand them out.</summary>
+    public sealed record Pair(string Access, string Refresh)
+    {
+        // Never the tokens: a failed assertion prints its values.
+        public override string ToString() => $"pair of session {SessionId(Access)}";
     }
 
     public sealed class User(string id, string email, string password)

@@ -6,7 +6,8 @@ namespace UserKeyedJwt.ScaleOut.Tests.Support;
 /// <summary>
 /// The log check of the node processes: their captured output must hold nothing shaped like a JWT, and none of the
 /// secrets the test knows of: the server secret, the passwords it chose, each token it sent or received (and its
-/// signature), each user's password hash and security stamp as stored at the end, and the keys derived from them.
+/// signature), each user's password hash and security stamp as stored at the end, the secrets of the sessions the test saw
+/// in the database, and the keys, user and session, derived from them.
 /// </summary>
 internal static partial class LogScan
 {
@@ -14,8 +15,8 @@ internal static partial class LogScan
 
     public static string Redact(string line) => Jwt().Replace(line, "[token]");
 
-    public static IEnumerable<string> Secrets(string serverSecret, IEnumerable<string> passwords, IEnumerable<string> tokens, IEnumerable<UserKeyInputs> materials) =>
-        passwords.Concat(KnownSecrets.Of([serverSecret], tokens, materials));
+    public static IEnumerable<string> Secrets(string serverSecret, IEnumerable<string> passwords, IEnumerable<string> tokens, IEnumerable<UserKeyInputs> materials, IEnumerable<UserKeyedSession>? sessions = null) =>
+        passwords.Concat(KnownSecrets.Of([serverSecret], tokens, materials, sessions));
 
     /// <summary>Where a secret or a token shape appears: node and line number, never the value.</summary>
     public static List<string> FindLeaks(string node, IReadOnlyList<string> lines, IEnumerable<string> secrets)

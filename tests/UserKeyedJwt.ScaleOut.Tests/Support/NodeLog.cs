@@ -5,16 +5,22 @@ namespace UserKeyedJwt.ScaleOut.Tests.Support;
 /// <summary>
 /// The core's log events in a node's captured output (console, simple single-line format, <c>UserKeyedJwt</c> at Trace):
 /// what the node did, read from what it logged. A store read is event 1014 (<c>UserStoreRead</c>) of the users store, one
-/// per key derivation whatever its outcome (the sessions and denylist reads of the same derivation are not counted again); a validation is 1001 (validated), 1002 or 1003 (rejected); the invalidation bus state is the last 1013
-/// (<c>InvalidationBusStateChanged</c>) since the process started.
+/// per key derivation whatever its outcome (the sessions and denylist reads of the same derivation are not counted
+/// again); a validation is 1001 (validated), 1002 or 1003 (rejected); the invalidation bus state is the last 1013
+/// (<c>InvalidationBusStateChanged</c>) since the process started; a message of the bus applied is 1008 with source
+/// <c>remote</c>; a refresh redeemed is 1109, a reuse detected 1101, a session ended 1104.
 /// </summary>
 public static partial class NodeLog
 {
     private const int TokenValidated = 1001;
     private const int TokenRejected = 1002;
     private const int TokenRejectedForUser = 1003;
+    private const int KeyCacheInvalidated = 1008;
     private const int InvalidationBusStateChanged = 1013;
     private const int UserStoreRead = 1014;
+    private const int RefreshTokenReused = 1101;
+    private const int SessionEnded = 1104;
+    private const int SessionRefreshed = 1109;
 
     public static Counts Count(IEnumerable<string> lines)
     {
@@ -36,6 +42,38 @@ public static partial class NodeLog
         }
 
         return new Counts(reads, validated, rejected);
+    }
+
+    /// <summary>Whether <paramref name="line"/> says that the node dropped the user's keys on another node's message (1008, remote).</summary>
+    public static bool IsRemoteInvalidation(string line, string userId) =>
+        EventId(line, out var message) == KeyCacheInvalidated
+        && message == $"Cached keys of user {userId} dropped (remote invalidation).";
+
+    /// <summary>Whether <paramref name="line"/> says that the session ended, for <paramref name="reason"/> (1104).</summary>
+    public static bool IsSessionEnded(string line, string sessionId, string reason) =>
+        EventId(line, out var message) == SessionEnded
+        && message.StartsWith($"Session {sessionId} of user ", StringComparison.Ordinal)
+        && message.EndsWith($": {reason}.", StringComparison.Ordinal);
+
+    /// <summary>What the node's refreshes of <paramref name="sessionId"/> came to: redeemed (1109) and reuse detected (1101).</summary>
+    public static (int Redeemed, int Reused) Refreshes(IEnumerable<string> lines, string sessionId)
+    {
+        var prefix = $"Session {sessionId} of user ";
+        int redeemed = 0, reused = 0;
+        foreach (var line in lines)
+        {
+            switch (EventId(line, out var message))
+            {
+                case SessionRefreshed when message.StartsWith(prefix, StringComparison.Ordinal):
+                    redeemed++;
+                    break;
+                case RefreshTokenReused when message.StartsWith(prefix, StringComparison.Ordinal):
+                    reused++;
+                    break;
+            }
+        }
+
+        return (redeemed, reused);
     }
 
     /// <summary>Whether the last start's latest 1013 says connected (the key cache in use); false before its first one.</summary>

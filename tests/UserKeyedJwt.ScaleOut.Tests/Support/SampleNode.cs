@@ -19,6 +19,7 @@ public sealed class SampleNode : IAsyncDisposable
     private static readonly string[] InheritedPrefixesToDrop = ["ASPNETCORE_", "DOTNET_ENVIRONMENT", "ConnectionStrings__", "UserKeyedJwt", "Sample__", "Identity__", "Logging__", "Kestrel__", "URLS"];
 
     private readonly IReadOnlyDictionary<string, string> _environment;
+    private readonly List<string> _lines = [];
     private Process? _process;
 
     public SampleNode(string name, int port, IReadOnlyDictionary<string, string> environment)
@@ -81,9 +82,9 @@ public sealed class SampleNode : IAsyncDisposable
         var process = Process.Start(start) ?? throw new InvalidOperationException($"{Name} did not start.");
         _process = process;
         Starts++;
-        Output.Enqueue($"{StartLinePrefix}{Starts} ---");
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { Output.Enqueue(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Output.Enqueue(e.Data); } };
+        Append($"{StartLinePrefix}{Starts} ---");
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { Append(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Append(e.Data); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
@@ -97,7 +98,7 @@ public sealed class SampleNode : IAsyncDisposable
 
             try
             {
-                using var response = await Client.GetAsync("/me", TestContext.Current.CancellationToken);
+                using var response = await Client.GetAsync(SampleApi.Me, TestContext.Current.CancellationToken);
                 if (response.StatusCode == HttpStatusCode.Unauthorized)
                 {
                     StartupTime = clock.Elapsed;
@@ -153,6 +154,44 @@ public sealed class SampleNode : IAsyncDisposable
         }
     }
 
+    /// <summary>How many lines the node has written so far: a cursor for <see cref="FindLine"/> and <see cref="LinesFrom"/>.</summary>
+    public int LineCount
+    {
+        get
+        {
+            lock (_lines)
+            {
+                return _lines.Count;
+            }
+        }
+    }
+
+    /// <summary>The first line written at or after <paramref name="from"/> (a <see cref="LineCount"/>) that matches, or null.</summary>
+    public string? FindLine(int from, Func<string, bool> match)
+    {
+        lock (_lines)
+        {
+            for (var i = from; i < _lines.Count; i++)
+            {
+                if (match(_lines[i]))
+                {
+                    return _lines[i];
+                }
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>The lines written at or after <paramref name="from"/> (a <see cref="LineCount"/>).</summary>
+    public List<string> LinesFrom(int from)
+    {
+        lock (_lines)
+        {
+            return _lines[Math.Min(from, _lines.Count)..];
+        }
+    }
+
     /// <summary>SIGKILL: the node dies at once, as in a crash; nothing is flushed or unsubscribed.</summary>
     public async Task KillAsync()
     {
@@ -173,6 +212,15 @@ public sealed class SampleNode : IAsyncDisposable
     {
         await KillAsync();
         Client.Dispose();
+    }
+
+    private void Append(string line)
+    {
+        lock (_lines)
+        {
+            _lines.Add(line);
+            Output.Enqueue(line);
+        }
     }
 
     /// <summary>The last lines of output, for a failure message; anything shaped like a token is blanked out first.</summary>
