@@ -17,29 +17,29 @@ public static class SampleApi
     public const string Me = "/me";
 
     /// <summary>POST, anonymous.</summary>
-    public const string Register = "/auth/register";
+    public const string Register = "/identity/register";
 
     /// <summary>POST, anonymous: a new session; the body is read by <see cref="ReadPair"/>.</summary>
-    public const string Login = "/auth/login";
+    public const string Login = "/identity/login";
 
     /// <summary>POST, anonymous: the session's next pair, read by <see cref="ReadPair"/>; 401 for every refusal.</summary>
-    public const string Refresh = "/auth/refresh";
+    public const string Refresh = "/identity/refresh";
 
     /// <summary>POST, bearer: the caller's session ends.</summary>
-    public const string Logout = "/auth/logout";
+    public const string Logout = "/identity/logout";
 
     /// <summary>POST, bearer: every other session of the caller's user ends.</summary>
-    public const string LogoutOthers = "/auth/logout-others";
+    public const string LogoutOthers = "/identity/logoutOthers";
 
     /// <summary>POST, bearer: every session of the caller's user ends.</summary>
-    public const string LogoutAll = "/auth/logout-all";
+    public const string LogoutAll = "/identity/logoutAll";
 
-    /// <summary>POST, bearer: <see cref="ChangePasswordBody"/>.</summary>
-    public const string ChangePassword = "/me/password";
+    /// <summary>POST, bearer: <see cref="ChangePasswordBody"/>; 200 with the account's info.</summary>
+    public const string ChangePassword = "/identity/manage/info";
 
     public const HttpStatusCode RegisterStatus = HttpStatusCode.OK;
     public const HttpStatusCode LogoutStatus = HttpStatusCode.NoContent;
-    public const HttpStatusCode ChangePasswordStatus = HttpStatusCode.NoContent;
+    public const HttpStatusCode ChangePasswordStatus = HttpStatusCode.OK;
     public const HttpStatusCode EndSessionStatus = HttpStatusCode.NoContent;
     public const HttpStatusCode AdminStatus = HttpStatusCode.NoContent;
 
@@ -47,10 +47,10 @@ public static class SampleApi
 
     public static object RefreshBody(string refreshToken) => new { refreshToken };
 
-    public static object ChangePasswordBody(string currentPassword, string newPassword) => new { currentPassword, newPassword };
+    public static object ChangePasswordBody(string oldPassword, string newPassword) => new { oldPassword, newPassword };
 
     /// <summary>DELETE, bearer: one of the caller's sessions ends.</summary>
-    public static string Session(string sessionId) => $"/auth/sessions/{sessionId}";
+    public static string Session(string sessionId) => $"/identity/manage/sessions/{sessionId}";
 
     /// <summary>POST, the admin's bearer: the user's security stamp rotates.</summary>
     public static string AdminRevoke(string userId) => $"/admin/users/{userId}/revoke";
