@@ -98,6 +98,27 @@ public sealed class IdentityApiManageInfoTests
     }
 
     [Fact]
+    public async Task Info_NewEmailThatIsAnotherAccountsUserName_IsNotChangedByItsLink_UnlikeMapIdentityApi()
+    {
+        await using var host = await IdentityApiHost.StartAsync();
+        using var client = host.Client();
+        var account = await Account.RegisterConfirmedAsync(host, client);
+        var other = await Account.RegisterConfirmedAsync(host, client);
+        var pair = await account.LoginAsync();
+        await client.JsonAsync(HttpMethod.Post, "/identity/manage/info", pair.Access, new { newEmail = other.Email });
+        var link = RecordingEmailSender.Link(host.Emails.Sent[^1]);
+        Assert.Equal(other.Email, host.Emails.Sent[^1].Address);
+        host.Secrets.Enqueue(RecordingEmailSender.CodeOf(link));
+
+        // MapIdentityApi changes the email, then fails to change the user name, and answers 401 with the email changed.
+        Asserts.UnauthorizedAndEmpty(await client.GetAsync(link));
+
+        Assert.Equal(account.Email, (await client.JsonAsync(HttpMethod.Get, "/identity/manage/info", pair.Access)).GetProperty("email").GetString());
+        await account.AssertWorksAsync(await account.LoginAsync());
+        await other.AssertWorksAsync(await other.LoginAsync());
+    }
+
+    [Fact]
     public async Task Info_NewPassword_NeedsTheOldOne_ThenOnlyTheNewOneLogsIn_AndTheCallersTokensEnd_UnlikeMapIdentityApi()
     {
         await using var host = await IdentityApiHost.StartAsync();
