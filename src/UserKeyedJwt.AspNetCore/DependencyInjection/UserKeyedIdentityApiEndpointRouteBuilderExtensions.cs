@@ -30,6 +30,8 @@ public static class UserKeyedIdentityApiEndpointRouteBuilderExtensions
     /// <item>every <c>/login</c> outcome costs one password hash, failed two-factor and recovery codes count toward lockout,
     /// changing the password through <c>/manage/info</c> counts a wrong current password toward lockout and is refused while
     /// locked out, and passwords are at most <see cref="UserKeyedIdentityApiDefaults.MaxPasswordLength"/> characters;</item>
+    /// <item>a confirmation link to an email that is already another account's user name answers 401 and changes nothing,
+    /// where <c>MapIdentityApi</c> changes the email and then fails to change the user name;</item>
     /// <item><c>/manage/2fa</c> reports <c>isMachineRemembered</c> false, and <c>forgetMachine</c> does nothing: no cookie remembers a machine.</item>
     /// </list>
     /// <para>

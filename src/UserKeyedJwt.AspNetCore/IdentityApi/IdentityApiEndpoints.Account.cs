@@ -69,6 +69,11 @@ internal sealed partial class IdentityApiEndpoints<TUser>
         {
             result = await users.ConfirmEmailAsync(user, token).ConfigureAwait(false);
         }
+        else if (await users.FindByNameAsync(changedEmail).ConfigureAwait(false) is not null)
+        {
+            // Another account's user name: the user name could not follow, and the email must not change without it.
+            return TypedResults.Unauthorized();
+        }
         else
         {
             // The user name is the email; both changes rotate the stamp, so the user's earlier tokens die here.
