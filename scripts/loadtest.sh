@@ -7,7 +7,7 @@
 # Every endpoint runs the same handler (the caller's id from its claims). Each run walks tokens of $USERS distinct users,
 # all strategies in the same run in interleaved rounds, on SQLite, then on PostgreSQL if it is installed; then the cost
 # growth: $GROWTH_USERS users against a key cache of $GROWTH_CACHE_SIZE. Reports medians over the rounds and ratios to
-# /me/static; writes the tables to $OUT/loadtest.md and the charts (ScottPlot) to $OUT.
+# /me/static; prints the tables and writes the charts (ScottPlot) to $OUT.
 #
 # Needs wrk, redis-server, python3; PostgreSQL optional (apt-get install -y wrk redis-server postgresql).
 # Usage: scripts/loadtest.sh   (USERS=100000 KEY_CACHE_SIZE=200000 GROWTH_USERS=1000000 GROWTH_CACHE_SIZE=100000 KEY_CACHE_TTL=00:10:00
@@ -229,13 +229,12 @@ if any(r[0] == "growth" for r in rows):
         for s in ["static", "db", "keyed"]:
             if not any(r[0] == label and r[1] == s for r in rows): continue
             requests, misses = total(label, s, 6), total(label, s, 10)
-            ratio = f"{1 - misses / requests:.3f}" if s == "keyed" and requests else "–"
+            ratio = f"{max(0.0, 1 - misses / requests):.3f}" if s == "keyed" and requests else "–"
             reads = {"static": "0", "db": "1"}.get(s) or f"{total(label, s, 11) / max(total(label, s, 6), 1):.3f}"
             heap = f"{int(memory[label][0]) / 2**20:.0f} MiB" if s == "keyed" and label in memory else ""
             lines.append(f"| {names[s]} | {int(n):,} | {med(label, s, 3):,.0f} | {med(label, s, 3) / base:.2f} | {med(label, s, 5):.2f} | {ratio} | {reads} | {heap} |")
     lines.append("")
 lines.append("Machine load: " + " / ".join(l.strip() for l in open(f"{work}/load")))
-open(f"{out}/loadtest.md", "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))
 if bad: print(f"non-2xx responses: {bad:.0f}", file=sys.stderr); sys.exit(1)
 PY
