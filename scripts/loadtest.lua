@@ -6,8 +6,10 @@ function init(args)
   for line in io.lines(os.getenv("TOKENS")) do
     tokens[#tokens + 1] = line
   end
-  -- Threads start at different offsets so that they do not walk the same users in lock step.
-  next_token = (math.random(#tokens))
+  -- Each run starts at a random offset (seeded from the clock: unseeded, every run would walk the same users first).
+  local clock = tostring({}):match("0x(%x+)") or "0"
+  math.randomseed(os.time() + tonumber(clock, 16) % 1000003)
+  next_token = math.random(#tokens)
 end
 
 function request()

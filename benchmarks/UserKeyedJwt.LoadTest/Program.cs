@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
+using StackExchange.Redis;
 using UserKeyedJwt;
 using UserKeyedJwt.AspNetCore;
 using UserKeyedJwt.LoadTest;
@@ -13,15 +13,16 @@ if (builder.Environment.IsProduction())
         "UserKeyedJwt.LoadTest hands out tokens to anyone (POST /bench/users) and is refused in Production; set ASPNETCORE_ENVIRONMENT=Development.");
 }
 
+var redisConfiguration = builder.Configuration.GetConnectionString("Redis") is { Length: > 0 } configured
+    ? configured
+    : throw new InvalidOperationException("ConnectionStrings:Redis is required: the denylist and the key-cache invalidation bus run on a real redis-server.");
+
 var database = LoadTestDatabase.From(builder.Configuration);
-builder.Services.AddDbContext<LoadTestDbContext>(options => options.UseSqlite(database.ConnectionString));
+builder.Services.AddDbContext<LoadTestDbContext>(database.Configure);
 builder.Services
     .AddIdentityCore<IdentityUser>(options => options.Stores.SchemaVersion = IdentitySchemaVersions.Version3)
     .AddEntityFrameworkStores<LoadTestDbContext>()
     .AddUserKeyedJwt();
-
-// Load scripts that set passwords measure the token checks, not PBKDF2.
-builder.Services.Configure<PasswordHasherOptions>(options => options.IterationCount = 1_000);
 
 // Core settings come from the "UserKeyedJwt" section; without a configured secret, a random one lives as long as the process.
 var randomSecret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
@@ -33,31 +34,45 @@ builder.Services.AddUserKeyedJwt(options =>
         options.ServerSecrets.Add(new ServerSecretOptions { Id = "loadtest", Secret = randomSecret });
     }
 });
+builder.Services.AddUserKeyedJwtRedisInvalidation(options => options.Configuration = redisConfiguration);
+builder.Services.AddSingleton<IConnectionMultiplexer>(await ConnectionMultiplexer.ConnectAsync(redisConfiguration));
+builder.Services.AddSingleton<RedisDenylist>();
 
-// No default scheme: each endpoint runs only its own scheme, so neither pays for the other's token check.
+// No default scheme: each endpoint runs only its own scheme, so none pays for another's token check.
 builder.Services.AddAuthentication().AddUserKeyedJwtBearer();
-StaticKey.AddScheme(builder.Services);
-builder.Services.AddAuthorizationBuilder()
-    .AddPolicy(UserKeyedJwtDefaults.AuthenticationScheme, policy => policy.AddAuthenticationSchemes(UserKeyedJwtDefaults.AuthenticationScheme).RequireAuthenticatedUser())
-    .AddPolicy(StaticKey.Scheme, policy => policy.AddAuthenticationSchemes(StaticKey.Scheme).RequireAuthenticatedUser());
+Strategies.Add(builder.Services);
+var authorization = builder.Services.AddAuthorizationBuilder();
+foreach (var scheme in new[] { UserKeyedJwtDefaults.AuthenticationScheme, Strategies.Static, Strategies.Database, Strategies.Denylist })
+{
+    authorization.AddPolicy(scheme, policy => policy.AddAuthenticationSchemes(scheme).RequireAuthenticatedUser());
+}
+
 builder.Services.AddSingleton<MeterTotals>();
 builder.Services.AddProblemDetails();
 
 var app = builder.Build();
 await database.CreateAsync(app);
 
+// The cache subscribes to the bus now, so its heartbeats start before the first request.
+_ = app.Services.GetRequiredService<IUserKeyCache>();
+
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapGet("/me", Me).RequireAuthorization(UserKeyedJwtDefaults.AuthenticationScheme);
-app.MapGet("/me/static", Me).RequireAuthorization(StaticKey.Scheme);
+app.MapGet("/me/static", Me).RequireAuthorization(Strategies.Static);
+app.MapGet("/me/db", Me).RequireAuthorization(Strategies.Database);
+app.MapGet("/me/denylist", Me).RequireAuthorization(Strategies.Denylist);
 app.MapPost("/bench/users", BenchUsers.CreateAsync);
+app.MapPost("/bench/revoke", BenchUsers.RevokeAsync).RequireAuthorization(Strategies.Static);
 
 // Resolved before listening starts, so the totals cover every request.
 var totals = app.Services.GetRequiredService<MeterTotals>();
-app.MapGet("/bench/stats", () => TypedResults.Ok(totals.Snapshot()));
+app.MapGet("/bench/stats", (bool? gc) => TypedResults.Ok(new BenchStats(totals.Snapshot(), GC.GetTotalMemory(forceFullCollection: gc ?? false), Environment.WorkingSet)));
 
 await app.RunAsync();
 
-// Both endpoints: the caller's id from its claims, nothing else, so that only the token check differs.
+// Every endpoint: the caller's id from its claims, nothing else, so that only the token check differs.
 static IResult Me(ClaimsPrincipal principal) =>
     principal.FindFirstValue(UserKeyedJwtDefaults.UserIdClaimType) is { Length: > 0 } id ? TypedResults.Ok(new MeResponse(id)) : TypedResults.Unauthorized();
+
+internal sealed record BenchStats(SortedDictionary<string, MeterTotals.InstrumentStats> Meters, long ManagedHeapBytes, long WorkingSetBytes);

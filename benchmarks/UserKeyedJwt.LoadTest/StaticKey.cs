@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -8,11 +10,12 @@ using UserKeyedJwt.AspNetCore;
 
 namespace UserKeyedJwt.LoadTest;
 
-/// <summary>The baseline: plain JwtBearer under one random HMAC key, with the issuer and audience of the user-keyed scheme.</summary>
+/// <summary>
+/// One random HMAC key, shared by the plain JwtBearer schemes (static key, database read, Redis denylist), with the issuer
+/// and audience of the user-keyed scheme.
+/// </summary>
 internal sealed class StaticKey
 {
-    public const string Scheme = "StaticKey";
-
     private static readonly JsonWebTokenHandler Writer = new();
     private static readonly Dictionary<string, object> Header = new(StringComparer.Ordinal) { [JwtHeaderParameterNames.Typ] = "at+jwt" };
 
@@ -28,11 +31,12 @@ internal sealed class StaticKey
 
     public SymmetricSecurityKey Key { get; }
 
-    public static void AddScheme(IServiceCollection services)
+    /// <summary>A JwtBearer scheme under the static key; <paramref name="events"/> adds the strategy's own check, if any.</summary>
+    public static void AddScheme(IServiceCollection services, string scheme, Func<JwtBearerEvents>? events = null)
     {
-        services.AddSingleton<StaticKey>();
-        services.AddAuthentication().AddJwtBearer(Scheme, _ => { });
-        services.AddOptions<JwtBearerOptions>(Scheme).Configure<StaticKey, IOptions<UserKeyedJwtOptions>>((options, key, core) =>
+        services.TryAddSingleton<StaticKey>();
+        services.AddAuthentication().AddJwtBearer(scheme, _ => { });
+        services.AddOptions<JwtBearerOptions>(scheme).Configure<StaticKey, IOptions<UserKeyedJwtOptions>>((options, key, core) =>
         {
             options.MapInboundClaims = false;
             options.TokenValidationParameters = new TokenValidationParameters
@@ -45,13 +49,28 @@ internal sealed class StaticKey
                 NameClaimType = UserKeyedJwtDefaults.NameClaimType,
                 RoleClaimType = UserKeyedJwtDefaults.RoleClaimType,
             };
+            if (events is not null)
+            {
+                options.Events = events();
+            }
         });
     }
 
-    /// <summary>The same payload as <paramref name="userKeyedToken"/>, byte for byte, signed under the static key.</summary>
-    public string Sign(string userKeyedToken)
+    /// <summary>The payload of <paramref name="userKeyedToken"/> plus <paramref name="extraClaims"/>, signed under the static key.</summary>
+    public string Sign(string userKeyedToken, params (string Type, string Value)[] extraClaims)
     {
         var payload = Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(new JsonWebToken(userKeyedToken).EncodedPayload));
+        if (extraClaims.Length > 0)
+        {
+            var json = JsonNode.Parse(payload)!.AsObject();
+            foreach (var (type, value) in extraClaims)
+            {
+                json[type] = value;
+            }
+
+            payload = json.ToJsonString();
+        }
+
         return Writer.CreateToken(payload, _credentials, Header);
     }
 }
