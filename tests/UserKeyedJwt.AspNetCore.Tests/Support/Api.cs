@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 
 namespace UserKeyedJwt.AspNetCore.Tests.Support;
@@ -43,21 +41,8 @@ public sealed class Api(HttpClient http, Func<string, Task<string>> findUserId) 
 
     public Task<HttpResponseMessage> PostAsync(string path, object? body, string? token = null) => SendAsync(HttpMethod.Post, path, token, body);
 
-    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token = null, object? body = null)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body);
-        }
-
-        return await http.SendAsync(request, Ct);
-    }
+    public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token = null, object? body = null) =>
+        BearerHttp.SendAsync(http, method, path, token, body);
 
     public async Task<HttpStatusCode> StatusAsync(HttpMethod method, string path, string? token = null, object? body = null)
     {

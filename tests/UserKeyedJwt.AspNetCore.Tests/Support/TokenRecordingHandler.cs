@@ -33,6 +33,7 @@ public sealed partial class TokenRecordingHandler(ConcurrentQueue<string> tokens
         return response;
     }
 
-    [GeneratedRegex(@"[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}")]
+    // A JWS header is base64url JSON, so it starts with "eyJ"; dotted type names in a developer error page do not.
+    [GeneratedRegex(@"eyJ[A-Za-z0-9_-]{7,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}")]
     private static partial Regex Jwt();
 }

@@ -1,7 +1,7 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
+
+using UserKeyedJwt.AspNetCore.Tests.Support;
 
 namespace UserKeyedJwt.AspNetCore.Tests.IdentityApi.Support;
 
@@ -46,21 +46,8 @@ public sealed class IdentityApiClient(HttpClient http, IdentityApiHost host) : I
 
     public Task<HttpResponseMessage> GetAsync(string path, string? token = null) => SendAsync(HttpMethod.Get, path, token);
 
-    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token = null, object? body = null)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body);
-        }
-
-        return await http.SendAsync(request, Ct);
-    }
+    public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token = null, object? body = null) =>
+        BearerHttp.SendAsync(http, method, path, token, body);
 
     public async Task<HttpStatusCode> StatusAsync(HttpMethod method, string path, string? token = null, object? body = null)
     {
