@@ -229,4 +229,43 @@ public sealed class IdentityApiLoginTests
         Assert.Equal(1, host.Hashes.Verifications);
         Assert.Equal(lockoutEnd, await host.WithUserAsync(email, (users, user) => users.GetLockoutEndDateAsync(user)));
     }
+
+    [Fact]
+    public async Task Login_UnknownUserWrongPasswordAndSuccess_EachCostOnePasswordHash()
+    {
+        await using var host = await IdentityApiHost.StartAsync();
+        using var client = host.Client();
+        var (email, password) = await client.RegisterAsync();
+
+        // The decoy hash is made once, at the first unknown user; after that every outcome verifies exactly one hash.
+        await Asserts.ProblemAsync(client.LoginAsync(client.NewCredentials().Email, password), "Failed");
+        foreach (var (login, expected) in new (string Email, string? Detail)[] { (client.NewCredentials().Email, "Failed"), (email, "Failed"), (email, null) })
+        {
+            host.Hashes.Reset();
+            using var response = await client.LoginAsync(login, expected is null ? password : "wrong");
+            if (expected is null)
+            {
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            }
+            else
+            {
+                await Asserts.ProblemAsync(response, expected);
+            }
+
+            Assert.Equal((0, 1), (host.Hashes.Hashes, host.Hashes.Verifications));
+        }
+    }
+
+    [Fact]
+    public async Task Login_NotAllowedUser_StillVerifiesThePassword()
+    {
+        await using var host = await IdentityApiHost.StartAsync(identity: static o => o.SignIn.RequireConfirmedEmail = true);
+        using var client = host.Client();
+        var (email, password) = await client.RegisterAsync();
+        host.Hashes.Reset();
+
+        await Asserts.ProblemAsync(client.LoginAsync(email, password), "NotAllowed");
+
+        Assert.Equal((0, 1), (host.Hashes.Hashes, host.Hashes.Verifications));
+    }
 }
