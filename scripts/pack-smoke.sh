@@ -20,7 +20,10 @@ cleanup() {
   rm -rf "$work"
   if [[ -n $version ]]; then
     local packages=${NUGET_PACKAGES:-$HOME/.nuget/packages}
-    for id in "${ids[@]}"; do rm -rf "$packages/${id,,}/$version" "$root"/src/*/obj/*/"$id.$version."*nuspec; done
+    for id in "${ids[@]}"; do
+      rm -rf "$packages/${id,,}/$version" "$root"/src/*/obj/*/"$id.$version."*nuspec
+      rmdir "$packages/${id,,}" 2>/dev/null || true
+    done
   fi
 }
 ids=()
