@@ -11,7 +11,9 @@
 #
 # Needs wrk, redis-server, python3; PostgreSQL optional (apt-get install -y wrk redis-server postgresql).
 # Usage: scripts/loadtest.sh   (USERS=100000 KEY_CACHE_SIZE=200000 GROWTH_USERS=1000000 GROWTH_CACHE_SIZE=100000 KEY_CACHE_TTL=00:10:00
-#        DURATION=10s ROUNDS=3 CONNECTIONS=32 THREADS=1 POSTGRES=auto|0 OUT=docs to change; GROWTH_USERS=0 skips growth)
+#        DURATION=10s ROUNDS=3 CONNECTIONS=32 THREADS=1 POSTGRES=auto|0 OUT=docs to change; GROWTH_USERS=0 skips growth;
+#        PROFILE=static,keyed adds a dotnet-trace CPU-sampling profile of each named strategy on SQLite, summarised by
+#        scripts/profile-report.py, and needs dotnet-trace: dotnet tool install -g dotnet-trace)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +25,7 @@ done
 USERS=${USERS:-100000} KEY_CACHE_SIZE=${KEY_CACHE_SIZE:-200000} KEY_CACHE_TTL=${KEY_CACHE_TTL:-00:10:00}
 GROWTH_USERS=${GROWTH_USERS:-1000000} GROWTH_CACHE_SIZE=${GROWTH_CACHE_SIZE:-100000}
 DURATION=${DURATION:-10s} ROUNDS=${ROUNDS:-3} CONNECTIONS=${CONNECTIONS:-32} THREADS=${THREADS:-1} POSTGRES=${POSTGRES:-auto}
+PROFILE=${PROFILE:-}
 PORT=${PORT:-5099} OUT=${OUT:-docs}
 # The cross-node invalidation delay, measured by tests/UserKeyedJwt.ScaleOut.Tests (docs/scale-out.md), not by this script.
 BUS_DELAY=${BUS_DELAY:-"p50 15 ms, p99 84 ms over three nodes (docs/scale-out.md)"}
@@ -157,6 +160,17 @@ start_host ConnectionStrings__LoadTest="Data Source=$work/load.db"
 create_users "$USERS" keyed,static,stamped
 measure sqlite static db denylist keyed
 echo "sqlite $(memory)" >>"$work/memory"
+for s in ${PROFILE//,/ }; do
+  # The trace starts after the measured rounds, so it sees the same warm host; wrk runs a little longer than the trace.
+  trace=$(command -v dotnet-trace || echo "$HOME/.dotnet/tools/dotnet-trace")
+  (sleep 2; "$trace" collect -p "$server" --profile dotnet-sampled-thread-time --format Speedscope --duration 00:00:00:10 \
+    -o "$work/profile-$s.nettrace" >"$work/trace-$s.log" 2>&1) &
+  tracer=$!
+  read -r rps _ < <(run "$s" 14s)
+  wait "$tracer" || { echo "dotnet-trace failed:" >&2; cat "$work/trace-$s.log" >&2; exit 1; }
+  echo "profile of ${PATH_OF[$s]}:"
+  python3 scripts/profile-report.py "$work/profile-$s.speedscope.json" "$((rps * 10))"
+done
 stop_host
 
 # 2. PostgreSQL, the same.
@@ -177,7 +191,7 @@ fi
 if (( GROWTH_USERS > 0 )); then
   WARMUP=60s WARM_CACHE=0 CACHE_SIZE=$GROWTH_CACHE_SIZE
   start_host ConnectionStrings__LoadTest="Data Source=$work/growth.db"
-  create_users "$GROWTH_USERS" keyed,static,stamped
+  create_users "$GROWTH_USERS" keyed,static
   measure growth static keyed
   echo "growth $(memory)" >>"$work/memory"
   stop_host
