@@ -11,4 +11,9 @@ internal static class Errors
 
     public static ArgumentOutOfRangeException LifetimeOutOfRange(TimeSpan lifetime, TimeSpan max, string paramName) =>
         new(paramName, lifetime, $"The lifetime must be above zero and at most {max}.");
+
+    public static InvalidOperationException NoKeyInputsSource() =>
+        new("No IUserKeyInputsSource is registered, so UserKeyedJwt cannot read users' key inputs. With ASP.NET Core Identity, call "
+            + "AddUserKeyedJwt() on the Identity builder (AddIdentityCore<TUser>().AddUserKeyedJwt(), package UserKeyedJwt.AspNetCore) or use "
+            + "AddUserKeyedIdentityApiEndpoints<TUser>(); otherwise register your own, for example services.AddSingleton<IUserKeyInputsSource, MySource>().");
 }

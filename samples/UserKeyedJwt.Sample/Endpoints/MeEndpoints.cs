@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
-using UserKeyedJwt.AspNetCore;
 using UserKeyedJwt.Sample.Data;
 
 namespace UserKeyedJwt.Sample.Endpoints;
@@ -44,6 +43,5 @@ internal static class MeEndpoints
         return result.Succeeded ? TypedResults.NoContent() : Problems.From(result);
     }
 
-    private static async Task<SampleUser?> FindAsync(ClaimsPrincipal principal, UserManager<SampleUser> users) =>
-        principal.FindFirstValue(UserKeyedJwtDefaults.UserIdClaimType) is { Length: > 0 } id ? await users.FindByIdAsync(id) : null;
+    private static Task<SampleUser?> FindAsync(ClaimsPrincipal principal, UserManager<SampleUser> users) => users.GetUserAsync(principal);
 }

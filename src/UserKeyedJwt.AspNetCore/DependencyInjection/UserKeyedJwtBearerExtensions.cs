@@ -1,6 +1,9 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using UserKeyedJwt;
 using UserKeyedJwt.AspNetCore;
@@ -41,9 +44,15 @@ public static class UserKeyedJwtBearerExtensions
     /// enforced after <paramref name="configureOptions"/> runs and checked at startup. Everything else, events included, is yours.
     /// </para>
     /// <para>
-    /// A rejected token gets 401 with <c>WWW-Authenticate: Bearer error="invalid_token"</c> and no description; a store failure
-    /// gets <see cref="UserKeyedJwtBearerOptions.StoreUnavailableStatusCode"/>. An <see cref="IUserKeyInputsSource"/> must be
-    /// registered too, for example by <c>AddIdentityCore&lt;TUser&gt;().AddUserKeyedJwt()</c>.
+    /// A validated identity carries the user id in <c>sub</c> and, for <c>UserManager.GetUserId</c> and <c>GetUserAsync</c>,
+    /// also under <c>IdentityOptions.ClaimsIdentity.UserIdClaimType</c> (<c>ClaimTypes.NameIdentifier</c> by default).
+    /// </para>
+    /// <para>
+    /// A rejected token gets 401 with <c>WWW-Authenticate: Bearer error="invalid_token"</c> and no description; in the
+    /// Development environment only, <c>error_description</c> names the reason. A store failure gets
+    /// <see cref="UserKeyedJwtBearerOptions.StoreUnavailableStatusCode"/>. An <see cref="IUserKeyInputsSource"/> must be
+    /// registered too, for example by <c>AddIdentityCore&lt;TUser&gt;().AddUserKeyedJwt()</c>. Startup warns when the default
+    /// authenticate scheme cannot reach this scheme, and the first request whose bearer token no handler read is logged.
     /// </para>
     /// </remarks>
     /// <param name="builder">The authentication builder.</param>
@@ -66,6 +75,8 @@ public static class UserKeyedJwtBearerExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<JwtBearerOptions>, JwtBearerSetup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JwtBearerOptions>, JwtBearerOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UserKeyedJwtBearerOptions>, UserKeyedJwtBearerOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DefaultSchemeCheck>());
+        UseAuthenticationOrderCheck(services);
         if (UserKeyedJwtBearerRegistry.GetOrAdd(services).AddScheme(authenticationScheme))
         {
             builder.AddJwtBearer(authenticationScheme, displayName, configureOptions);
@@ -78,5 +89,25 @@ public static class UserKeyedJwtBearerExtensions
         }
 
         return builder;
+    }
+
+    // In place of ASP.NET Core's default result handler whether AddAuthorization ran before or after; an application's own
+    // handler is left alone, and the check with it.
+    private static void UseAuthenticationOrderCheck(IServiceCollection services)
+    {
+        for (var i = services.Count - 1; i >= 0; i--)
+        {
+            if (services[i].ServiceType == typeof(IAuthorizationMiddlewareResultHandler) && !services[i].IsKeyedService)
+            {
+                if (services[i].ImplementationType == typeof(AuthorizationMiddlewareResultHandler))
+                {
+                    services[i] = ServiceDescriptor.Singleton<IAuthorizationMiddlewareResultHandler, AuthenticationOrderCheck>();
+                }
+
+                return;
+            }
+        }
+
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, AuthenticationOrderCheck>();
     }
 }

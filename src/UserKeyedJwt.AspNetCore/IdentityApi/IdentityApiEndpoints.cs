@@ -53,9 +53,6 @@ internal sealed partial class IdentityApiEndpoints<TUser>(ILogger logger)
         return new IdentityEndpointsConventionBuilder(group);
     }
 
-    // UserManager.GetUserAsync reads ClaimTypes.NameIdentifier; a UserKeyedJwt access token names its user in sub.
-    private static async Task<TUser?> FindCallerAsync(UserManager<TUser> users, ClaimsPrincipal principal) =>
-        (principal.FindFirst(UserKeyedJwtDefaults.UserIdClaimType)?.Value ?? users.GetUserId(principal)) is { Length: > 0 } userId
-            ? await users.FindByIdAsync(userId).ConfigureAwait(false)
-            : null;
+    // The bearer scheme puts the token's sub under IdentityOptions.ClaimsIdentity.UserIdClaimType, where GetUserAsync looks.
+    private static Task<TUser?> FindCallerAsync(UserManager<TUser> users, ClaimsPrincipal principal) => users.GetUserAsync(principal);
 }

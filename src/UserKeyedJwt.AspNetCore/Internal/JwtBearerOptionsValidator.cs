@@ -33,7 +33,7 @@ internal sealed class JwtBearerOptionsValidator(UserKeyedJwtBearerRegistry regis
 
         if (options.IncludeErrorDetails)
         {
-            failures.Add($"{setting}: IncludeErrorDetails must stay false; the rejection reason goes to logs and metrics, never to the client.");
+            failures.Add($"{setting}: IncludeErrorDetails must stay false; the rejection reason goes to logs and metrics, and in the Development environment the challenge's error_description carries it already.");
         }
 
         var parameters = options.TokenValidationParameters;

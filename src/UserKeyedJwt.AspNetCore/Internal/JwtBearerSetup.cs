@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -15,7 +17,9 @@ internal sealed class JwtBearerSetup(
     UserKeyedTokenHandler handler,
     PrefetchingSigningKeyResolver resolver,
     IOptionsMonitor<UserKeyedJwtBearerOptions> bearerOptions,
-    ILoggerFactory loggerFactory) : IConfigureNamedOptions<JwtBearerOptions>, IPostConfigureOptions<JwtBearerOptions>
+    IOptions<IdentityOptions> identityOptions,
+    ILoggerFactory loggerFactory,
+    IHostEnvironment? environment = null) : IConfigureNamedOptions<JwtBearerOptions>, IPostConfigureOptions<JwtBearerOptions>
 {
     public void Configure(JwtBearerOptions options) => Configure(Options.DefaultName, options);
 
@@ -43,13 +47,20 @@ internal sealed class JwtBearerSetup(
 
         UseOnlyOurHandler(options);
 
-        // Error details would put the rejection reason into the response; it belongs in logs and metrics.
+        // JwtBearer's error details would put exception messages into the response; in Development our own challenge
+        // carries a fixed description of the reason instead, and elsewhere the reason belongs in logs and metrics only.
         options.IncludeErrorDetails = false;
         options.TokenValidationParameters = Strict(options.TokenValidationParameters);
 
         if (options.Events is not UserKeyedJwtBearerEvents)
         {
-            options.Events = new UserKeyedJwtBearerEvents(options.Events, options.EventsType, bearerOptions, loggerFactory.CreateLogger("UserKeyedJwt.AspNetCore.JwtBearer"));
+            options.Events = new UserKeyedJwtBearerEvents(
+                options.Events,
+                options.EventsType,
+                bearerOptions,
+                identityOptions,
+                describeRejections: environment?.IsDevelopment() == true,
+                loggerFactory.CreateLogger("UserKeyedJwt.AspNetCore.JwtBearer"));
             options.EventsType = null;
         }
     }

@@ -40,4 +40,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2104, EventName = "IdentityApiPasswordChangeRefused", Level = LogLevel.Information, Message = "Identity API password change of user {UserId} refused: {Reason}.")]
     public static partial void IdentityApiPasswordChangeRefused(ILogger logger, string userId, string reason);
+
+    [LoggerMessage(EventId = 2201, EventName = "DefaultSchemeNotUserKeyed", Level = LogLevel.Warning, Message = "The default authenticate scheme is {DefaultScheme}, not the UserKeyedJwt scheme {Scheme}, and cannot forward to it: endpoints that name no scheme never validate bearer tokens with it. Call AddAuthentication(UserKeyedJwtDefaults.AuthenticationScheme) (after AddIdentity<,>(), set DefaultAuthenticateScheme and DefaultChallengeScheme), forward to it with AddPolicyScheme, or name it in the default authorization policy.")]
+    public static partial void DefaultSchemeNotUserKeyed(ILogger logger, string defaultScheme, string scheme);
+
+    [LoggerMessage(EventId = 2202, EventName = "BearerTokenNotAuthenticated", Level = LogLevel.Warning, Message = "A request to {Path} with a bearer token reached authorization, but no authentication handler ran for it, so it is treated as anonymous. Call app.UseAuthentication() before app.UseAuthorization(), and make {Scheme} the default authenticate scheme or name it on the endpoint. Logged once.")]
+    public static partial void BearerTokenNotAuthenticated(ILogger logger, string path, string scheme);
 }

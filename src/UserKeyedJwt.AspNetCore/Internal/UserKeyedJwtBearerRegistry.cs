@@ -13,6 +13,8 @@ internal sealed class UserKeyedJwtBearerRegistry
 
     public bool IsUserKeyedScheme(string? name) => name is not null && _schemes.Contains(name);
 
+    public IReadOnlyCollection<string> Schemes => _schemes;
+
     public bool AddScheme(string name) => _schemes.Add(name);
 
     public static UserKeyedJwtBearerRegistry GetOrAdd(IServiceCollection services)

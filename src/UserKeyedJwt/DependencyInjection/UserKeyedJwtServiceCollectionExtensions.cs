@@ -38,7 +38,7 @@ public static class UserKeyedJwtServiceCollectionExtensions
             sp.GetService<IUserKeyInvalidationBus>()));
         services.TryAddSingleton<IUserKeyCache>(static sp => sp.GetRequiredService<UserKeyCache>());
         services.TryAddSingleton(static sp => new UserKeyInputsLookup(
-            sp.GetRequiredService<IUserKeyInputsSource>(),
+            sp.GetService<IUserKeyInputsSource>() ?? throw Errors.NoKeyInputsSource(),
             sp.GetRequiredService<IOptions<UserKeyedJwtOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<UserKeyedJwtMetrics>(),

@@ -11,7 +11,8 @@ namespace UserKeyedJwt.AspNetCore.Tests.Adversarial;
 /// </summary>
 public sealed class AdversarialFixture : IAsyncLifetime
 {
-    public SampleApp App { get; } = SampleApp.Create();
+    // Production: the uniform challenge under test is the one clients outside Development get.
+    public SampleApp App { get; } = SampleApp.Create(environment: "Production");
 
     public Api Api { get; private set; } = null!;
 

@@ -7,8 +7,8 @@ using UserKeyedJwt.AspNetCore.Tests.Support;
 
 namespace UserKeyedJwt.AspNetCore.Tests.Sample;
 
-/// <summary>Whatever arrives in the Authorization header, the answer is a uniform 401: never a 500, never a reason.</summary>
-public sealed class MalformedTokenTests(SampleApp app) : IClassFixture<SampleApp>
+/// <summary>Whatever arrives in the Authorization header, the answer is a uniform 401: never a 500, and outside Development never a reason.</summary>
+public sealed class MalformedTokenTests(ProductionSampleApp app) : IClassFixture<ProductionSampleApp>
 {
     private const string InvalidTokenChallenge = "Bearer error=\"invalid_token\"";
 

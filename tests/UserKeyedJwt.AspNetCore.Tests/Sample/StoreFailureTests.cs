@@ -13,7 +13,7 @@ public sealed class StoreFailureTests
     [Fact]
     public async Task GetMe_UserStoreThrows_Returns401WithInvalidTokenChallenge()
     {
-        await using var app = SampleApp.Create();
+        await using var app = SampleApp.Create(environment: "Production");
         using var api = app.Api();
         var token = await api.LoginAsync(await api.NewUserAsync());
 

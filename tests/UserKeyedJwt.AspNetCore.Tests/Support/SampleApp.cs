@@ -32,7 +32,7 @@ public class SampleApp : WebApplicationFactory<Program>
     {
     }
 
-    private SampleApp(
+    protected SampleApp(
         IReadOnlyDictionary<string, string?>? settings,
         string environment,
         bool withServerSecret,

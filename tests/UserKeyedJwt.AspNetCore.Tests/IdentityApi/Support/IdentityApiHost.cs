@@ -63,7 +63,8 @@ public sealed class IdentityApiHost : IAsyncDisposable
         Action<IdentityOptions>? identity = null,
         Action<IServiceCollection>? services = null,
         Action<WebApplication>? map = null,
-        Action<UserKeyedJwtOptions>? jwt = null)
+        Action<UserKeyedJwtOptions>? jwt = null,
+        string environment = "Production")
     {
         var directory = Path.Combine(Path.GetTempPath(), $"ukjwt-identityapi-{Guid.NewGuid():N}");
         Directory.CreateDirectory(directory);
@@ -72,7 +73,7 @@ public sealed class IdentityApiHost : IAsyncDisposable
         var hashes = new PasswordHashCounter();
         var logs = new CapturedLogs();
 
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = environment });
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Trace);
 
