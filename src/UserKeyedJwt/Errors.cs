@@ -11,4 +11,10 @@ internal static class Errors
 
     public static ArgumentOutOfRangeException LifetimeOutOfRange(TimeSpan lifetime, TimeSpan max, string paramName) =>
         new(paramName, lifetime, $"The lifetime must be above zero and at most {max}.");
+
+    public static NotSupportedException KeyMaterialNotSerializable(Type type) =>
+        new($"{type.Name} carries key material (a secret, a password hash or a stamp) and is never serialised to JSON: answer with what the client needs, such as the SessionTokens of a sign-in.");
+
+    public static NotSupportedException NotDeserializable(Type type) =>
+        new($"{type.Name} is written as a token endpoint's answer and is never read from JSON: only the library issues one.");
 }

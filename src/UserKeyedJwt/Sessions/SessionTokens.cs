@@ -1,6 +1,10 @@
+using System.Text.Json.Serialization;
+using UserKeyedJwt.Serialization;
+
 namespace UserKeyedJwt;
 
 /// <summary>An access token and a refresh token of one session, just issued. <see cref="ToString"/> never shows a token.</summary>
+[JsonConverter(typeof(SessionTokensJsonConverter))]
 public sealed class SessionTokens
 {
     internal SessionTokens(UserKeyedSession session, IssuedToken accessToken, IssuedToken refreshToken)

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Text.Json.Serialization;
+using UserKeyedJwt.Serialization;
 
 namespace UserKeyedJwt;
 
@@ -8,6 +10,7 @@ namespace UserKeyedJwt;
 /// </summary>
 /// <remarks><see cref="Secret"/> is a key input: never log it. <see cref="ToString"/> and the debugger display leave it out.</remarks>
 [DebuggerDisplay("UserKeyedSession(Id = {Id}, UserId = {UserId}, Generation = {Generation})")]
+[JsonConverter(typeof(KeyMaterialJsonConverter<UserKeyedSession>))]
 public sealed class UserKeyedSession
 {
     /// <summary>The claim type of the session id, in access and refresh tokens.</summary>
