@@ -39,7 +39,7 @@ internal sealed partial class IdentityApiEndpoints<TUser>
         }
 
         var tokens = await sessions.SignInAsync(user, context.Request.Headers.UserAgent.ToString(), context.RequestAborted).ConfigureAwait(false);
-        return TypedResults.Ok(Response(tokens));
+        return TypedResults.Ok(tokens.ToAccessTokenResponse());
     }
 
     private static async Task<Results<Ok<AccessTokenResponse>, ChallengeHttpResult, ProblemHttpResult>> RefreshAsync(
@@ -56,7 +56,7 @@ internal sealed partial class IdentityApiEndpoints<TUser>
         var result = await sessions.RefreshAsync(refreshRequest.RefreshToken, cancellationToken).ConfigureAwait(false);
         if (result.Tokens is { } tokens)
         {
-            return TypedResults.Ok(Response(tokens));
+            return TypedResults.Ok(tokens.ToAccessTokenResponse());
         }
 
         // An outage is not the client's fault: it keeps its refresh token and tries again, rather than signing in again.
@@ -64,11 +64,4 @@ internal sealed partial class IdentityApiEndpoints<TUser>
             ? TypedResults.Problem(title: "The session store is unavailable.", detail: "Try again later with the same refresh token.", statusCode: StatusCodes.Status503ServiceUnavailable)
             : TypedResults.Challenge();
     }
-
-    private static AccessTokenResponse Response(SessionTokens tokens) => new()
-    {
-        AccessToken = tokens.AccessToken.Token,
-        ExpiresIn = (long)tokens.AccessToken.Lifetime.TotalSeconds,
-        RefreshToken = tokens.RefreshToken.Token,
-    };
 }

@@ -1,5 +1,7 @@
 using System.Collections.ObjectModel;
 using System.Diagnostics;
+using System.Text.Json.Serialization;
+using UserKeyedJwt.Serialization;
 
 namespace UserKeyedJwt;
 
@@ -12,6 +14,7 @@ namespace UserKeyedJwt;
 /// show only the user id.
 /// </remarks>
 [DebuggerDisplay("UserKeyInputs(UserId = {UserId})")]
+[JsonConverter(typeof(KeyMaterialJsonConverter<UserKeyInputs>))]
 public sealed class UserKeyInputs
 {
     /// <summary>The longest user id accepted, in UTF-16 code units; the validator refuses longer subjects before any lookup.</summary>

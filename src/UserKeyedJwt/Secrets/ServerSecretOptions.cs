@@ -1,10 +1,13 @@
 using System.Diagnostics;
+using System.Text.Json.Serialization;
+using UserKeyedJwt.Serialization;
 
 namespace UserKeyedJwt;
 
 /// <summary>One server secret in the ring.</summary>
 // The debugger would otherwise show Secret in every watch of the options.
 [DebuggerDisplay("ServerSecretOptions(Id = {Id})")]
+[JsonConverter(typeof(KeyMaterialJsonConverter<ServerSecretOptions>))]
 public sealed class ServerSecretOptions
 {
     /// <summary>The secret's id, written into every token's <c>kid</c>: 1 to 32 characters from <c>[A-Za-z0-9_-]</c>. Not secret.</summary>

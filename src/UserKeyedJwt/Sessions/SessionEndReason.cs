@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace UserKeyedJwt;
 
 /// <summary>Why a session is ended, for logs and metrics.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<SessionEndReason>))]
 public enum SessionEndReason
 {
     /// <summary>Its user logged out of it.</summary>

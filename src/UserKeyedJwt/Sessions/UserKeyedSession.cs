@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Text.Json.Serialization;
+using UserKeyedJwt.Serialization;
 
 namespace UserKeyedJwt;
 
@@ -6,8 +8,12 @@ namespace UserKeyedJwt;
 /// A session as its store keeps it: one sign-in on one device, with the secret that its tokens' keys derive from. Ending the
 /// session deletes it, and every token of it stops validating.
 /// </summary>
-/// <remarks><see cref="Secret"/> is a key input: never log it. <see cref="ToString"/> and the debugger display leave it out.</remarks>
+/// <remarks>
+/// <see cref="Secret"/> is a key input: never log it. <see cref="ToString"/> and the debugger display leave it out, and JSON
+/// serialisation throws <see cref="NotSupportedException"/>.
+/// </remarks>
 [DebuggerDisplay("UserKeyedSession(Id = {Id}, UserId = {UserId}, Generation = {Generation})")]
+[JsonConverter(typeof(KeyMaterialJsonConverter<UserKeyedSession>))]
 public sealed class UserKeyedSession
 {
     /// <summary>The claim type of the session id, in access and refresh tokens.</summary>

@@ -1,9 +1,12 @@
+using System.Text.Json.Serialization;
+
 namespace UserKeyedJwt;
 
 /// <summary>
 /// Why a token was rejected, in the order the handler checks. The reason goes to logs and metrics only; clients always see
 /// one uniform failure.
 /// </summary>
+[JsonConverter(typeof(JsonStringEnumConverter<TokenFailureReason>))]
 public enum TokenFailureReason
 {
     /// <summary>
