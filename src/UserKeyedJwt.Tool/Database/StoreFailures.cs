@@ -15,6 +15,6 @@ internal sealed class StoreFailures
     public void Record(string table, Exception exception)
     {
         var inner = exception.GetBaseException();
-        _failures.Enqueue($"{table}: {inner.GetType().Name}: {inner.Message}");
+        _failures.Enqueue($"{table}: {inner.GetType().Name}: {inner.Message.TrimEnd('.')}");
     }
 }

@@ -36,7 +36,7 @@ internal static class Explainer
         {
             var session = decoded?.SessionId is { } sid ? $", session '{sid}'" : ", no session";
             var until = decoded?.Time("exp") is { } exp ? $", until {Format(exp)} ({Relative(exp, now)})" : "";
-            return new Explanation("valid", "valid", null, $"valid: a {Name(purpose)} token of user '{result.UserId}'{session}{until}.", Statuses(StepNames.Length, "ok"));
+            return new Explanation("valid", "valid", null, $"valid: {WithArticle(purpose)} token of user '{result.UserId}'{session}{until}.", Statuses(StepNames.Length, "ok"));
         }
 
         var reason = result.FailureReason!.Value;
@@ -61,7 +61,7 @@ internal static class Explainer
             TokenFailureReason.UnknownServerSecret => ("unknown secret", 3,
                 $"its kid names server secret '{decoded?.Kid?.SecretId}', which is not in the app's ring ({string.Join(", ", options.ServerSecrets.Select(s => $"'{s.Id}'"))}): removed, as the kill switch does, or never there."),
             TokenFailureReason.InvalidKidTag => ("forged tag", 4,
-                $"the kid's MAC tag does not verify for a {Name(purpose)} token of subject '{decoded?.Subject}' under secret '{decoded?.Kid?.SecretId}': the server never issued it, so its subject or kid was forged or altered."),
+                $"the kid's MAC tag does not verify for {WithArticle(purpose)} token of subject '{decoded?.Subject}' under secret '{decoded?.Kid?.SecretId}': the server never issued it, so its subject or kid was forged or altered."),
             TokenFailureReason.UnknownUser => ("unknown user", 5, $"no user '{decoded?.Subject}' in AspNetUsers: deleted, or a token of another database."),
             TokenFailureReason.SessionEnded => ("revoked", 6,
                 $"its session '{decoded?.SessionId}' ended: logged out, ended from another session or by an admin, expired, or ended for refresh-token reuse."),
@@ -133,11 +133,13 @@ internal static class Explainer
     private static string WrongPurpose(DecodedToken? decoded, TokenPurpose expected)
     {
         var actual = expected == TokenPurpose.Access ? TokenPurpose.Refresh : TokenPurpose.Access;
-        return $"this is a {Name(actual)} token (typ {decoded?.Type}), checked as a{(expected == TokenPurpose.Access ? "n" : "")} {Name(expected)} token"
+        return $"this is {WithArticle(actual)} token (typ {decoded?.Type}), checked as {WithArticle(expected)} token"
             + $"{(expected == TokenPurpose.Access ? ", as the API's bearer scheme checks it" : "")}; add --purpose {Name(actual)} to check it as what it is.";
     }
 
     public static string Name(TokenPurpose purpose) => purpose == TokenPurpose.Access ? "access" : "refresh";
+
+    private static string WithArticle(TokenPurpose purpose) => purpose == TokenPurpose.Access ? "an access" : "a refresh";
 
     public static string Format(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
 

@@ -56,10 +56,11 @@ internal static class Minter
         return (active, null);
     }
 
+    // Mint runs in Development only, so the environment's file is appsettings.Development.json.
     public static string Describe(SettingSource? source) => source switch
     {
         SettingSource.AppSettings => "appsettings.json",
-        SettingSource.EnvironmentAppSettings => "the environment's appsettings file",
+        SettingSource.EnvironmentAppSettings => "appsettings.Development.json",
         SettingSource.UserSecrets => "user secrets",
         SettingSource.EnvironmentVariables => "an environment variable",
         SettingSource.DevelopmentSecretFile => "--dev-secret-file",

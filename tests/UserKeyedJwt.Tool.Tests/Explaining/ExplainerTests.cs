@@ -10,7 +10,7 @@ public sealed class ExplainerTests(SampleTokens sample) : IClassFixture<SampleTo
 {
     public static TheoryData<string, string, string, string> Verdicts => new()
     {
-        { "valid", "valid: a access token of user", "", "" },
+        { "valid", "valid: an access token of user", "", "" },
         { "wrong purpose", "rejected at wrong purpose: this is a refresh token", "purpose", "WrongPurpose" },
         { "expired", "rejected at expired: it expired at", "lifetime", "Expired" },
         { "not yet valid", "rejected at not yet valid: it is valid only from", "lifetime", "NotYetValid" },

@@ -29,7 +29,7 @@ public sealed class MinterTests(SampleTokens sample) : IClassFixture<SampleToken
         Assert.Equal("someone", SampleTokens.Claim(token, "sub"));
         Assert.Equal("tester", SampleTokens.Claim(token, "role"));
         Assert.Equal(120, long.Parse(SampleTokens.Claim(token, "exp"), System.Globalization.CultureInfo.InvariantCulture) - long.Parse(SampleTokens.Claim(token, "iat"), System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Contains("under development secret 'test' (from the environment's appsettings file)", run.Error, StringComparison.Ordinal);
+        Assert.Contains("under development secret 'test' (from appsettings.Development.json)", run.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("STAMP", run.Error, StringComparison.Ordinal);
     }
 
