@@ -107,6 +107,36 @@ public sealed class MinterTests(SampleTokens sample) : IClassFixture<SampleToken
     }
 
     [Fact]
+    public async Task Mint_SecretInUserSecrets_SignsInDevelopmentOnly()
+    {
+        var project = Directory.CreateTempSubdirectory("ukjwt-tool-usersecrets-").FullName;
+        var id = $"ukjwt-tests-{Guid.NewGuid():N}";
+        var secrets = Path.GetDirectoryName(Microsoft.Extensions.Configuration.UserSecrets.PathHelper.GetSecretsPathFromSecretsId(id))!;
+        try
+        {
+            File.Copy(Path.Combine(sample.Host.ProjectDirectory, "appsettings.json"), Path.Combine(project, "appsettings.json"));
+            File.WriteAllText(Path.Combine(project, "App.csproj"), $"<Project Sdk=\"Microsoft.NET.Sdk.Web\"><PropertyGroup><UserSecretsId>{id}</UserSecretsId></PropertyGroup></Project>");
+            Directory.CreateDirectory(secrets);
+            SampleHost.WriteSettings(secrets, "secrets.json", "mine", sample.Host.ServerSecret);
+
+            var development = await Ukjwt.RunAsync("mint", "someone", "--security-stamp", "s", "--project", project, "-e", "Development");
+            var staging = await Ukjwt.RunAsync("mint", "someone", "--security-stamp", "s", "--project", project, "-e", "Staging");
+
+            Assert.Equal(0, development.ExitCode);
+            Assert.Contains("under development secret 'mine' (from user secrets)", development.Error, StringComparison.Ordinal);
+            Assert.Equal(2, staging.ExitCode);
+        }
+        finally
+        {
+            Directory.Delete(project, recursive: true);
+            if (Directory.Exists(secrets))
+            {
+                Directory.Delete(secrets, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
     public async Task Mint_NoInputs_IsUsageError()
     {
         var run = await Ukjwt.RunAsync(["mint", "someone", .. sample.Offline]);
