@@ -14,7 +14,7 @@ namespace UserKeyedJwt.LoadTest;
 /// </summary>
 internal sealed partial class MeterTotals : IDisposable
 {
-    public const string MeterName = "UserKeyedJwt";
+    public const string MeterName = UserKeyedJwt.UserKeyedJwtDiagnostics.MeterName;
 
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<string, Totals> _instruments = new(StringComparer.Ordinal);

@@ -74,7 +74,7 @@ public sealed class RedisUserKeyInvalidationBus : IUserKeyInvalidationBus, IAsyn
             new BoundedChannelOptions(OutboxCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
             _ => Log.InvalidationOutboxFull(_logger));
         _ownsMeter = meterFactory is null;
-        _meter = meterFactory?.Create("UserKeyedJwt") ?? new Meter("UserKeyedJwt");
+        _meter = meterFactory?.Create(UserKeyedJwtDiagnostics.MeterName) ?? new Meter(UserKeyedJwtDiagnostics.MeterName);
         _published = _meter.CreateCounter<long>("userkeyedjwt.invalidation_bus.published", "{message}", "Key invalidations published to other nodes.");
         _received = _meter.CreateCounter<long>("userkeyedjwt.invalidation_bus.received", "{message}", "Key invalidations received from other nodes.");
         _publishFailures = _meter.CreateCounter<long>("userkeyedjwt.invalidation_bus.publish_failures", "{attempt}", "Publish attempts of key invalidations that failed and were retried or dropped.");

@@ -2,11 +2,9 @@ using System.Diagnostics.Metrics;
 
 namespace UserKeyedJwt;
 
-/// <summary>The <c>UserKeyedJwt</c> meter and its instruments.</summary>
+/// <summary>The <see cref="UserKeyedJwtDiagnostics.MeterName"/> meter and the core's instruments.</summary>
 internal sealed class UserKeyedJwtMetrics : IDisposable
 {
-    public const string MeterName = "UserKeyedJwt";
-
     private readonly Meter _meter;
     private readonly bool _ownsMeter;
     private readonly Counter<long> _validations;
@@ -24,12 +22,12 @@ internal sealed class UserKeyedJwtMetrics : IDisposable
     {
         if (meterFactory is null)
         {
-            _meter = new Meter(MeterName);
+            _meter = new Meter(UserKeyedJwtDiagnostics.MeterName);
             _ownsMeter = true;
         }
         else
         {
-            _meter = meterFactory.Create(MeterName);
+            _meter = meterFactory.Create(UserKeyedJwtDiagnostics.MeterName);
         }
 
         _validations = _meter.CreateCounter<long>("userkeyedjwt.validations", "{token}", "Token validations, by result and failure reason.");
@@ -85,9 +83,9 @@ internal sealed class UserKeyedJwtMetrics : IDisposable
         }
     }
 
-    private static string PurposeTag(TokenPurpose purpose) => purpose == TokenPurpose.Refresh ? "refresh" : "access";
+    public static string PurposeTag(TokenPurpose purpose) => purpose == TokenPurpose.Refresh ? "refresh" : "access";
 
-    private static string ReasonTag(TokenFailureReason reason) => reason switch
+    public static string ReasonTag(TokenFailureReason reason) => reason switch
     {
         TokenFailureReason.Malformed => "malformed",
         TokenFailureReason.WrongPurpose => "wrong_purpose",

@@ -15,4 +15,10 @@ public interface IUserKeyCache
 
     /// <summary>Drops every cached key on this node only. To revoke every token on every node, rotate the server secret.</summary>
     void Clear();
+
+    /// <summary>
+    /// Whether lookups skip the cache right now because its <see cref="IUserKeyInvalidationBus"/> is not known to be connected,
+    /// so that every token reads the stores. Always <see langword="false"/> without a bus. The health check reports it.
+    /// </summary>
+    bool IsBypassed { get; }
 }

@@ -57,8 +57,8 @@ internal sealed class UserKeyCache : IUserKeyCache
 
     private bool Enabled => _capacity > 0 && _ttl > TimeSpan.Zero;
 
-    /// <summary>Whether the cache is bypassed because its invalidation bus is not known to be connected.</summary>
-    public bool Bypassed => _bypassed;
+    /// <inheritdoc />
+    public bool IsBypassed => _bypassed;
 
     public int Count => _entries.Count;
 

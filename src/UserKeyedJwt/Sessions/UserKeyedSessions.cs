@@ -82,6 +82,22 @@ public sealed class UserKeyedSessions
     /// <param name="cancellationToken">Cancels the store reads and writes.</param>
     public async Task<RefreshResult> RefreshAsync(string refreshToken, Func<UserKeyInputs, CancellationToken, ValueTask<IEnumerable<Claim>>>? claims = null, CancellationToken cancellationToken = default)
     {
+        using var activity = UserKeyedJwtActivities.StartRefresh();
+        var result = await RedeemAsync(refreshToken, claims, cancellationToken).ConfigureAwait(false);
+        if (result.FailureReason is { } reason)
+        {
+            UserKeyedJwtActivities.Failed(activity, reason);
+        }
+        else
+        {
+            UserKeyedJwtActivities.Succeeded(activity, result.ReuseDetected ? "reused" : "success");
+        }
+
+        return result;
+    }
+
+    private async Task<RefreshResult> RedeemAsync(string refreshToken, Func<UserKeyInputs, CancellationToken, ValueTask<IEnumerable<Claim>>>? claims, CancellationToken cancellationToken)
+    {
         var validation = await _handler.ValidateAsync(refreshToken, TokenPurpose.Refresh, cancellationToken).ConfigureAwait(false);
         if (!validation.IsValid)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -85,23 +86,27 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
     public async Task<UserKeyedPrefetchResult> PrefetchAsync(string token, TokenValidationParameters validationParameters, TokenPurpose purpose = TokenPurpose.Access, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(validationParameters);
+        using var activity = UserKeyedJwtActivities.StartValidation(purpose);
         var prepared = await PrepareAsync(token, purpose, validationParameters, cancellationToken).ConfigureAwait(false);
         var reason = prepared.Failure ?? (prepared.Key!.RevokedTokenIds.Contains(prepared.Token!.Id) ? TokenFailureReason.TokenRevoked : null);
         if (reason is not null)
         {
-            Reject(purpose, reason.Value, prepared.UserId);
+            Reject(purpose, reason.Value, prepared.UserId, activity);
             return UserKeyedPrefetchResult.Failure(reason.Value);
         }
 
+        // The signature is the caller's to check: this activity only says that every step before it passed.
+        UserKeyedJwtActivities.Succeeded(activity, "prefetched");
         return UserKeyedPrefetchResult.Success(prepared.Parameters!);
     }
 
     private async Task<TokenValidationResult> ValidateCoreAsync(string? token, TokenPurpose purpose, TokenValidationParameters caller, CancellationToken cancellationToken)
     {
+        using var activity = UserKeyedJwtActivities.StartValidation(purpose);
         var prepared = await PrepareAsync(token, purpose, caller, cancellationToken).ConfigureAwait(false);
         if (prepared.Parameters is null)
         {
-            return Reject(purpose, prepared.Failure!.Value, prepared.UserId);
+            return Reject(purpose, prepared.Failure!.Value, prepared.UserId, activity);
         }
 
         // 9. IdentityModel's own validation of the parsed token, its signature under the key. The SecurityToken overload, so
@@ -109,21 +114,22 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
         var result = await base.ValidateTokenAsync(prepared.Token!, prepared.Parameters).ConfigureAwait(false);
         if (prepared.Failure is { } decoyed)
         {
-            return Reject(purpose, decoyed, prepared.UserId);
+            return Reject(purpose, decoyed, prepared.UserId, activity);
         }
 
         if (!result.IsValid)
         {
-            return Reject(purpose, Classify(result.Exception), prepared.UserId);
+            return Reject(purpose, Classify(result.Exception), prepared.UserId, activity);
         }
 
         // 10. This one token on the jti denylist, as the store said when the key was derived: no read here.
         if (prepared.Key!.RevokedTokenIds.Contains(prepared.Token!.Id))
         {
-            return Reject(purpose, TokenFailureReason.TokenRevoked, prepared.UserId);
+            return Reject(purpose, TokenFailureReason.TokenRevoked, prepared.UserId, activity);
         }
 
         _metrics.Validated(purpose);
+        UserKeyedJwtActivities.Succeeded(activity);
         Log.TokenValidated(_logger, prepared.UserId!, purpose);
         return result;
     }
@@ -235,9 +241,10 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
         _ => TokenFailureReason.Malformed,
     };
 
-    private TokenValidationResult Reject(TokenPurpose purpose, TokenFailureReason reason, string? userId)
+    private TokenValidationResult Reject(TokenPurpose purpose, TokenFailureReason reason, string? userId, Activity? activity)
     {
         _metrics.Rejected(purpose, reason);
+        UserKeyedJwtActivities.Failed(activity, reason);
         Log.TokenRejected(_logger, userId, purpose, reason);
         return new TokenValidationResult { IsValid = false, Exception = new UserKeyedTokenValidationException(reason) };
     }

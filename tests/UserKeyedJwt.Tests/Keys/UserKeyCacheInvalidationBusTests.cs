@@ -26,7 +26,7 @@ public class UserKeyCacheInvalidationBusTests
         }
 
         Assert.Equal(3, f.Source.Calls);
-        Assert.True(f.Services.GetRequiredService<UserKeyCache>().Bypassed);
+        Assert.True(f.Services.GetRequiredService<UserKeyCache>().IsBypassed);
     }
 
     [Fact]
