@@ -48,6 +48,9 @@ builder.Services.AddSingleton<IEmailSender<SampleUser>, MailPickupEmailSender>()
 // The OpenAPI document of every endpoint at /openapi/v1.json, and in Development an API page at /scalar.
 builder.Services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecurityScheme>());
 
+// /health: the invalidation bus (Degraded while Redis is down: slower, never wrong) and the session store.
+builder.Services.AddHealthChecks().AddUserKeyedJwt();
+
 var app = builder.Build();
 await SampleDatabase.InitializeAsync(app);
 SampleInvalidation.Start(app);
@@ -59,6 +62,7 @@ app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapOpenApi();
+app.MapHealthChecks("/health");
 if (app.Environment.IsDevelopment())
 {
     app.MapScalarApiReference();
