@@ -8,8 +8,8 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using UserKeyedJwt.EntityFrameworkCore;
 using UserKeyedJwt.Redis;
-using UserKeyedJwt.Sample.Data;
 
 namespace UserKeyedJwt.AspNetCore.Tests.Diagnostics;
 
@@ -41,7 +41,7 @@ internal sealed class HealthHost : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
-        builder.Services.AddDbContext<SqliteSampleDbContext>(o => o.UseSqlite($"Data Source={path};Pooling=False"));
+        builder.Services.AddDbContext<HealthDbContext>(o => o.UseSqlite($"Data Source={path};Pooling=False"));
         builder.Services.AddSingleton<IUserKeyInputsSource>(new InMemoryUserKeyInputsSource());
         builder.Services.AddUserKeyedJwt(o =>
         {
@@ -53,7 +53,7 @@ internal sealed class HealthHost : IAsyncDisposable
         if (sessions)
         {
             builder.Services.AddUserKeyedJwtSessions();
-            builder.Services.AddUserKeyedJwtEntityFrameworkCoreStores<SqliteSampleDbContext>();
+            builder.Services.AddUserKeyedJwtEntityFrameworkCoreStores<HealthDbContext>();
         }
 
         if (redis is not null)
@@ -70,7 +70,7 @@ internal sealed class HealthHost : IAsyncDisposable
         });
         await using (var scope = app.Services.CreateAsyncScope())
         {
-            await scope.ServiceProvider.GetRequiredService<SqliteSampleDbContext>().Database.EnsureCreatedAsync();
+            await scope.ServiceProvider.GetRequiredService<HealthDbContext>().Database.EnsureCreatedAsync();
         }
 
         await app.StartAsync();
@@ -114,4 +114,15 @@ internal sealed class HealthHost : IAsyncDisposable
         SqliteConnection.ClearAllPools();
         File.Delete(DatabasePath);
     }
+}
+
+/// <summary>
+/// The host's own context: EF Core caches a context type's model process-wide, and the sample's, built here without the
+/// sample's Identity options, would then disagree with the sample's migrations in every other test.
+/// </summary>
+internal sealed class HealthDbContext(DbContextOptions<HealthDbContext> options) : DbContext(options), IUserKeyedJwtDbContext
+{
+    public DbSet<UserKeyedSessionEntity> UserKeyedSessions => Set<UserKeyedSessionEntity>();
+
+    public DbSet<UserKeyedRevokedTokenEntity> UserKeyedRevokedTokens => Set<UserKeyedRevokedTokenEntity>();
 }
