@@ -79,7 +79,8 @@ def main():
     interesting = [f for f in inclusive if COMPONENTS[0][1].search(f) or COMPONENTS[1][1].search(f)
                    or f.startswith("Microsoft.AspNetCore.Authentication.JwtBearer")]
     for f in sorted(interesting, key=inclusive.get, reverse=True)[:top]:
-        print(f"  {inclusive[f] / busy:6.1%}  {f[:150]}")
+        micros = f"  {inclusive[f] * 1000 / requests:5.1f} µs" if requests else ""
+        print(f"  {inclusive[f] / busy:6.1%}{micros}  {f[:150]}")
     print("top frames (own time, with the native code they call):")
     for f in sorted(exclusive, key=exclusive.get, reverse=True)[:top]:
         print(f"  {exclusive[f] / busy:6.1%}  {f[:150]}")
