@@ -1,9 +1,10 @@
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace UserKeyedJwt;
 
 /// <summary>
-/// The validation parameters IdentityModel checks UserKeyedJwt tokens with, and the lifetime rule they share with the
+/// The validation parameters IdentityModel checks UserKeyedJwt tokens with, and the claim and lifetime rules they share with the
 /// handler. Whatever the caller configured, the security settings are these: no delegate may replace a check, no other key
 /// may be tried, and no configuration manager may widen the accepted keys. Only the caller's presentation settings (claim
 /// types and their retrievers, the authentication type, <c>SaveSigninToken</c>) survive.
@@ -31,6 +32,27 @@ internal sealed class HardenedParameters(UserKeyedJwtOptions options, TimeProvid
     }
 
     /// <summary>Expired or not yet valid, on <see cref="TimeProvider"/> with the configured clock skew; or <see langword="null"/>.</summary>
+    /// <summary>Step 4: subject, token id, session id, lifetime, issuer and audience; null when they hold.</summary>
+    public TokenFailureReason? CheckClaims(JsonWebToken jwt, out string? sessionId)
+    {
+        // Every token the issuer writes has a subject, an id and an expiry; a session's tokens carry its id as a string.
+        sessionId = jwt.TryGetPayloadValue<string>(UserKeyedSession.SessionIdClaimType, out var sid) ? sid : null;
+        if (jwt.Subject is not { Length: > 0 and <= UserKeyInputs.MaxUserIdLength } || string.IsNullOrEmpty(jwt.Id) || jwt.ValidTo == DateTime.MinValue
+            || (sessionId is null ? jwt.TryGetClaim(UserKeyedSession.SessionIdClaimType, out _) : sessionId.Length is 0 or > 64))
+        {
+            return TokenFailureReason.Malformed;
+        }
+
+        if (CheckLifetime(jwt.ValidTo, jwt.ValidFrom) is { } lifetime)
+        {
+            return lifetime;
+        }
+
+        return string.Equals(jwt.Issuer, options.Issuer, StringComparison.Ordinal) && jwt.Audiences.Contains(options.Audience, StringComparer.Ordinal)
+            ? null
+            : TokenFailureReason.Malformed;
+    }
+
     public TokenFailureReason? CheckLifetime(DateTime expires, DateTime? notBefore)
     {
         // As now - skew and now + skew, so that an exp near DateTime.MaxValue cannot overflow.

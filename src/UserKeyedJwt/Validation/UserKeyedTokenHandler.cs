@@ -156,7 +156,7 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
             }
 
             // 4. Subject, token id, session id, lifetime, issuer and audience.
-            if (CheckClaims(jwt, out var sessionId) is { } claims)
+            if (_parameters.CheckClaims(jwt, out var sessionId) is { } claims)
             {
                 return Prepared.Fail(claims);
             }
@@ -211,26 +211,6 @@ public sealed class UserKeyedTokenHandler : JsonWebTokenHandler
         {
             return Prepared.Fail(TokenFailureReason.Malformed, userId);
         }
-    }
-
-    private TokenFailureReason? CheckClaims(JsonWebToken jwt, out string? sessionId)
-    {
-        // Every token the issuer writes has a subject, an id and an expiry; a session's tokens carry its id as a string.
-        sessionId = jwt.TryGetPayloadValue<string>(UserKeyedSession.SessionIdClaimType, out var sid) ? sid : null;
-        if (jwt.Subject is not { Length: > 0 and <= UserKeyInputs.MaxUserIdLength } || string.IsNullOrEmpty(jwt.Id) || jwt.ValidTo == DateTime.MinValue
-            || (sessionId is null ? jwt.TryGetClaim(UserKeyedSession.SessionIdClaimType, out _) : sessionId.Length is 0 or > 64))
-        {
-            return TokenFailureReason.Malformed;
-        }
-
-        if (_parameters.CheckLifetime(jwt.ValidTo, jwt.ValidFrom) is { } lifetime)
-        {
-            return lifetime;
-        }
-
-        return string.Equals(jwt.Issuer, _options.Issuer, StringComparison.Ordinal) && jwt.Audiences.Contains(_options.Audience, StringComparer.Ordinal)
-            ? null
-            : TokenFailureReason.Malformed;
     }
 
     private static TokenFailureReason Classify(Exception? exception) => exception switch
