@@ -21,7 +21,7 @@ public interface IUserKeyedSessionStore
     /// <summary>The session <paramref name="sessionId"/>, or <see langword="null"/> when there is none.</summary>
     ValueTask<UserKeyedSession?> FindAsync(string sessionId, CancellationToken cancellationToken);
 
-    /// <summary>The sessions of <paramref name="userId"/>, most recently refreshed first.</summary>
+    /// <summary>The sessions of <paramref name="userId"/>, most recently refreshed first, then the newest, then by id.</summary>
     ValueTask<IReadOnlyList<UserKeyedSession>> ListAsync(string userId, CancellationToken cancellationToken);
 
     /// <summary>

@@ -61,7 +61,7 @@ public sealed class InMemoryUserKeyedSessionStore : IUserKeyedSessionStore
             // The new session is never the one to go, even when it ties the others' last refresh.
             var removed = _sessions.Values
                 .Where(s => s.UserId == session.UserId && s.Id != session.Id)
-                .OrderByDescending(s => s.LastRefreshedAt)
+                .OrderByDescending(s => s.LastRefreshedAt).ThenByDescending(s => s.CreatedAt).ThenBy(s => s.Id, StringComparer.Ordinal)
                 .Skip(maxSessionsPerUser - 1)
                 .Select(s => s.Id)
                 .ToList();
@@ -88,7 +88,7 @@ public sealed class InMemoryUserKeyedSessionStore : IUserKeyedSessionStore
     {
         lock (_lock)
         {
-            return ValueTask.FromResult<IReadOnlyList<UserKeyedSession>>([.. _sessions.Values.Where(s => s.UserId == userId).OrderByDescending(s => s.LastRefreshedAt)]);
+            return ValueTask.FromResult<IReadOnlyList<UserKeyedSession>>([.. _sessions.Values.Where(s => s.UserId == userId).OrderByDescending(s => s.LastRefreshedAt).ThenByDescending(s => s.CreatedAt).ThenBy(s => s.Id, StringComparer.Ordinal)]);
         }
     }
 

@@ -14,6 +14,7 @@ namespace UserKeyedJwt.AspNetCore.Tests.Diagnostics;
 /// docs/observability.md against the code: what the packages publish is found by reflection and by listening, so a new
 /// failure reason, log event, instrument or activity tag fails here until the page lists it.
 /// </summary>
+[Collection(nameof(ProcessWideListenersCollection))]
 public partial class ObservabilityDocTests
 {
     private static readonly Assembly[] Packages =
@@ -102,8 +103,8 @@ public partial class ObservabilityDocTests
         }
 
         var ours = activities.Where(a => a.TraceId == trace && a.Source.Name == UserKeyedJwtDiagnostics.ActivitySourceName).ToList();
-        Assert.Equal(14, instruments.Count);
-        Assert.Equal(3, ours.Count);
+        Assert.True(instruments.Count == 14, $"Instruments: {string.Join(", ", instruments.Keys.Order(StringComparer.Ordinal))}.");
+        Assert.True(ours.Count == 3, $"Activities of the test's trace: {string.Join(", ", ours.Select(a => a.OperationName))}.");
         var names = ours.Select(a => a.OperationName).Concat(ours.SelectMany(a => a.TagObjects.Select(t => t.Key))).Distinct();
         var undocumented = instruments.Values.Where(row => !Doc.Contains(row, StringComparison.Ordinal))
             .Concat(names.Where(name => !Doc.Contains($"| `{name}` |", StringComparison.Ordinal)))

@@ -8,6 +8,7 @@ using OpenTelemetry.Trace;
 
 namespace UserKeyedJwt.AspNetCore.Tests.Diagnostics;
 
+[Collection(nameof(ProcessWideListenersCollection))]
 public class OpenTelemetrySetupTests
 {
     private const string TestSource = "UserKeyedJwt.AspNetCore.Tests.OpenTelemetry";
