@@ -59,9 +59,7 @@ public sealed class InMemoryUserKeyedSessionStore : IUserKeyedSessionStore
             _sessions.Add(session.Id, session);
 
             // The new session is never the one to go, even when it ties the others' last refresh.
-            var removed = _sessions.Values
-                .Where(s => s.UserId == session.UserId && s.Id != session.Id)
-                .OrderByDescending(s => s.LastRefreshedAt).ThenByDescending(s => s.CreatedAt).ThenBy(s => s.Id, StringComparer.Ordinal)
+            var removed = MostRecentFirst(_sessions.Values.Where(s => s.UserId == session.UserId && s.Id != session.Id))
                 .Skip(maxSessionsPerUser - 1)
                 .Select(s => s.Id)
                 .ToList();
@@ -88,7 +86,7 @@ public sealed class InMemoryUserKeyedSessionStore : IUserKeyedSessionStore
     {
         lock (_lock)
         {
-            return ValueTask.FromResult<IReadOnlyList<UserKeyedSession>>([.. _sessions.Values.Where(s => s.UserId == userId).OrderByDescending(s => s.LastRefreshedAt).ThenByDescending(s => s.CreatedAt).ThenBy(s => s.Id, StringComparer.Ordinal)]);
+            return ValueTask.FromResult<IReadOnlyList<UserKeyedSession>>([.. MostRecentFirst(_sessions.Values.Where(s => s.UserId == userId))]);
         }
     }
 
@@ -145,4 +143,8 @@ public sealed class InMemoryUserKeyedSessionStore : IUserKeyedSessionStore
             return ValueTask.FromResult(removed.Count);
         }
     }
+
+    // The order of the EF Core store, so that both list and evict alike when refreshes fall in the same second.
+    private static IOrderedEnumerable<UserKeyedSession> MostRecentFirst(IEnumerable<UserKeyedSession> sessions) =>
+        sessions.OrderByDescending(s => s.LastRefreshedAt).ThenByDescending(s => s.CreatedAt).ThenBy(s => s.Id, StringComparer.Ordinal);
 }

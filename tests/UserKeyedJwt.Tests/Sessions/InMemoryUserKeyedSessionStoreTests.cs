@@ -113,6 +113,18 @@ public sealed class InMemoryUserKeyedSessionStoreTests
         Assert.Null(await store.FindAsync("a", Ct));
     }
 
+    [Fact]
+    public async Task List_RefreshedInTheSameSecond_NewestFirstThenById()
+    {
+        var store = new InMemoryUserKeyedSessionStore(new FakeTimeProvider(Now));
+        await store.AddAsync(new UserKeyedSession("b", "u1", "secret-b", Now.AddDays(-2), Now, Now.AddDays(30), 0, null), 10, Ct);
+        await store.AddAsync(new UserKeyedSession("c", "u1", "secret-c", Now.AddDays(-1), Now, Now.AddDays(30), 0, null), 10, Ct);
+        await store.AddAsync(new UserKeyedSession("a", "u1", "secret-a", Now.AddDays(-2), Now, Now.AddDays(30), 0, null), 10, Ct);
+        await store.AddAsync(Session("d", "u1", refreshed: Now.AddSeconds(1)), 10, Ct);
+
+        Assert.Equal(["d", "c", "a", "b"], (await store.ListAsync("u1", Ct)).Select(s => s.Id));
+    }
+
     private static UserKeyedSession Session(string id, string userId, DateTimeOffset? refreshed = null, DateTimeOffset? expiresAt = null) =>
         new(id, userId, "secret-" + id, Now.AddDays(-10), refreshed ?? Now, expiresAt ?? Now.AddDays(30), 0, null);
 }
