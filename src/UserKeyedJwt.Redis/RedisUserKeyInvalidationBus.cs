@@ -122,14 +122,7 @@ public sealed class RedisUserKeyInvalidationBus : IUserKeyInvalidationBus, IAsyn
 
         await _stopping.CancelAsync().ConfigureAwait(false);
         _outbox.Writer.TryComplete();
-        try
-        {
-            await _running.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping.
-        }
+        await _running.ConfigureAwait(false);
 
         if (Interlocked.Exchange(ref _connection, null) is { } connection)
         {
@@ -174,6 +167,10 @@ public sealed class RedisUserKeyInvalidationBus : IUserKeyInvalidationBus, IAsyn
             // The cache stays bypassed (never connected, or marked lost here): slower, never wrong.
             Lost($"the bus stopped: {ex.GetType().Name}");
             Log.InvalidationBusStopped(_logger, ex.GetType().FullName ?? ex.GetType().Name);
+        }
+        catch (Exception) when (stopping.IsCancellationRequested)
+        {
+            // Stopping: a command in flight may end in its lost connection's exception rather than a cancellation.
         }
     }
 

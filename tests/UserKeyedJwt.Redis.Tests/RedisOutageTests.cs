@@ -127,6 +127,28 @@ public sealed class RedisOutageTests
         Assert.All(served, Assert.Null);
     }
 
+    [Fact]
+    public async Task Dispose_WhileRedisDiesUnderPublishes_NeverThrows()
+    {
+        await using var server = await RedisServer.StartAsync();
+        var shared = new SharedDatabase();
+        for (var round = 0; round < 10; round++)
+        {
+            var node = shared.Node(server);
+            await WaitUntilAsync(() => node.Bus!.IsConnected, "bus connected");
+
+            // Publishes in flight as Redis dies, and the host stopping while they fail: a shutdown during an outage.
+            for (var i = 0; i < 200; i++)
+            {
+                node.Bus!.Publish($"user-{i}");
+            }
+
+            await Task.WhenAll(server.StopAsync(), Task.Delay(round, Ct));
+            await node.DisposeAsync();
+            await server.StartAgainAsync();
+        }
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition, string what) => await WaitUntilAsync(() => Task.FromResult(condition()), what);
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
